@@ -1,0 +1,89 @@
+"""The Mastodon door: routers, error handling, CORS, trailing slashes."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException
+from starlette.middleware.cors import CORSMiddleware
+from starlette.responses import Response
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from gazouille.api import instance, oauth
+from gazouille.api.responses import error
+from gazouille.api.v1 import accounts, notifications, statuses, timelines
+from gazouille.core.errors import GazouilleError
+from gazouille.domains.oauth.service import OAuthError
+
+log = logging.getLogger(__name__)
+ROUTERS = [
+    oauth.router,
+    instance.router,
+    accounts.router,
+    statuses.router,
+    timelines.router,
+    notifications.router,
+]
+HTTP_MESSAGES = {404: "Record not found", 405: "Method not allowed"}
+
+
+class StripTrailingSlash:
+    """``/api/v1/instance/`` is ``/api/v1/instance`` (Mastodon.py asks for both)."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in ("http", "websocket"):
+            path: str = scope["path"]
+            if len(path) > 1 and path.endswith("/"):
+                scope = dict(scope, path=path.rstrip("/") or "/", raw_path=None)
+        await self.app(scope, receive, send)
+
+
+def _is_api(request: Request) -> bool:
+    path = request.url.path
+    return path.startswith(("/api/", "/oauth/token", "/oauth/revoke", "/.well-known", "/nodeinfo"))
+
+
+def install(app: FastAPI) -> None:
+    for router in ROUTERS:
+        app.include_router(router)
+
+    @app.exception_handler(OAuthError)
+    async def _oauth_error(_request: Request, exc: OAuthError) -> Response:
+        return error(exc.status, exc.code, error_description=exc.message)
+
+    @app.exception_handler(GazouilleError)
+    async def _domain_error(_request: Request, exc: GazouilleError) -> Response:
+        extra = {"details": exc.details} if exc.details else {}
+        return error(exc.status, exc.message, **extra)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(_request: Request, exc: RequestValidationError) -> Response:
+        return error(422, "Validation failed: the request parameters are invalid")
+
+    @app.exception_handler(HTTPException)
+    async def _http_error(request: Request, exc: HTTPException) -> Response:
+        message = HTTP_MESSAGES.get(exc.status_code, str(exc.detail))
+        response = error(exc.status_code, message)
+        if exc.headers:
+            response.headers.update(exc.headers)
+        return response
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return error(500, "An unexpected error occurred")
+
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+        allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "Accept"],
+        expose_headers=["Link", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"],
+        max_age=86400,
+    )
+    app.add_middleware(StripTrailingSlash)

@@ -1,0 +1,89 @@
+"""Bearer tokens on API requests, and the scope each endpoint needs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from starlette.requests import Request
+
+from gazouille.core.errors import Forbidden, GazouilleError, Unauthorized, ValidationFailed
+from gazouille.core.state import AppState
+from gazouille.domains.oauth import scopes as scope_rules
+from gazouille.domains.oauth.service import TokenInfo, authenticate_token
+from gazouille.models import Account, User
+
+
+class InsufficientScope(GazouilleError):
+    status = 403
+    default_message = "This action is outside the authorized scopes"
+
+
+def state(request: Request) -> AppState:
+    app_state: AppState = request.app.state.gazouille
+    return app_state
+
+
+def bearer_token(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        return value.strip()
+    return request.query_params.get("access_token") or None
+
+
+async def token_info(request: Request) -> TokenInfo | None:
+    """The request's token, loaded once per request; 401 when given but unusable."""
+    if "token_info" in request.scope:
+        cached: TokenInfo | None = request.scope["token_info"]
+        return cached
+    token = bearer_token(request)
+    info = None
+    if token is not None:
+        async with state(request).db.read() as session:
+            info = await authenticate_token(session, token)
+        if info is None:
+            raise Unauthorized()
+        if info.denial:
+            raise Forbidden(info.denial)
+    request.scope["token_info"] = info
+    return info
+
+
+@dataclass
+class Viewer:
+    """A signed-in user acting through a token."""
+
+    token: TokenInfo
+    user: User
+    account: Account
+
+
+async def optional_viewer(request: Request, scope: str = "read") -> Viewer | None:
+    """The signed-in user if a user token came with the request (public endpoints)."""
+    info = await token_info(request)
+    if info is None or info.user is None or info.account is None:
+        return None
+    if not scope_rules.grants(info.scopes, scope):
+        raise InsufficientScope()
+    return Viewer(info, info.user, info.account)
+
+
+async def require_viewer(request: Request, scope: str) -> Viewer:
+    info = await token_info(request)
+    if info is None:
+        raise Unauthorized()
+    if info.user is None or info.account is None:
+        raise ValidationFailed("This method requires an authenticated user")
+    if not scope_rules.grants(info.scopes, scope):
+        raise InsufficientScope()
+    return Viewer(info, info.user, info.account)
+
+
+async def require_app_token(request: Request, scope: str = "read") -> TokenInfo:
+    """Any valid token, user or app-only (client_credentials)."""
+    info = await token_info(request)
+    if info is None:
+        raise Unauthorized()
+    if not scope_rules.grants(info.scopes, scope):
+        raise InsufficientScope()
+    return info

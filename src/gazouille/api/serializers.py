@@ -1,0 +1,219 @@
+"""Domain objects → Mastodon entity JSON. Every documented key is present (null when
+empty): strictly typed clients crash on a missing key."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gazouille.core import urls
+from gazouille.core.clock import iso
+from gazouille.core.text import render_inline
+from gazouille.domains.relationships.service import Relationship
+from gazouille.domains.statuses.presenters import StatusView
+from gazouille.models import Account, Notification, OAuthApplication, User
+
+ROLE_OWNER = {
+    "id": "3",
+    "name": "Owner",
+    "color": "",
+    "permissions": "1048575",
+    "highlighted": True,
+}
+ROLE_MODERATOR = {
+    "id": "1",
+    "name": "Moderator",
+    "color": "",
+    "permissions": "1308",
+    "highlighted": True,
+}
+ROLE_USER = {"id": "-99", "name": "", "color": "", "permissions": "65536", "highlighted": False}
+
+
+def acct(account: Account) -> str:
+    return account.username if account.domain is None else f"{account.username}@{account.domain}"
+
+
+def account_json(account: Account) -> dict[str, Any]:
+    created = account.created_at.replace(hour=0, minute=0, second=0, microsecond=0)
+    avatar = account.avatar_url or urls.default_avatar()
+    header = account.header_url or urls.default_header()
+    return {
+        "id": str(account.id),
+        "username": account.username,
+        "acct": acct(account),
+        "display_name": account.display_name,
+        "locked": account.locked,
+        "bot": account.bot,
+        "discoverable": account.discoverable,
+        "indexable": account.indexable,
+        "group": account.group,
+        "created_at": iso(created),
+        "note": account.note,
+        "url": account.url or account.uri,
+        "uri": account.uri,
+        "avatar": avatar,
+        "avatar_static": avatar,
+        "avatar_description": "",
+        "header": header,
+        "header_static": header,
+        "header_description": "",
+        "followers_count": max(account.followers_count, 0),
+        "following_count": max(account.following_count, 0),
+        "statuses_count": max(account.statuses_count, 0),
+        "last_status_at": account.last_status_at.date().isoformat()
+        if account.last_status_at
+        else None,
+        "hide_collections": account.hide_collections,
+        "noindex": not account.indexable,
+        "emojis": [],
+        "roles": [],
+        "fields": [
+            {
+                "name": f["name"],
+                "value": render_inline(f["value"]),
+                "verified_at": f.get("verified_at"),
+            }
+            for f in account.fields or []
+        ],
+    }
+
+
+def role_json(user: User) -> dict[str, Any]:
+    return {"admin": ROLE_OWNER, "moderator": ROLE_MODERATOR}.get(user.role, ROLE_USER)
+
+
+def credential_account_json(
+    account: Account, user: User, follow_requests_count: int
+) -> dict[str, Any]:
+    data = account_json(account)
+    data["source"] = {
+        "privacy": user.default_privacy,
+        "sensitive": user.default_sensitive,
+        "language": user.default_language or "",
+        "note": account.note_source,
+        "fields": [
+            {"name": f["name"], "value": f["value"], "verified_at": f.get("verified_at")}
+            for f in account.fields or []
+        ],
+        "follow_requests_count": follow_requests_count,
+        "hide_collections": account.hide_collections,
+        "discoverable": account.discoverable,
+        "indexable": account.indexable,
+    }
+    data["role"] = role_json(user)
+    return data
+
+
+def _status_body(view: StatusView) -> dict[str, Any]:
+    status = view.status
+    data: dict[str, Any] = {
+        "id": str(status.id),
+        "created_at": iso(status.created_at),
+        "in_reply_to_id": str(status.in_reply_to_id) if status.in_reply_to_id else None,
+        "in_reply_to_account_id": str(status.in_reply_to_account_id)
+        if status.in_reply_to_account_id
+        else None,
+        "sensitive": status.sensitive,
+        "spoiler_text": status.spoiler_text,
+        "visibility": status.visibility,
+        "language": status.language,
+        "uri": status.uri,
+        "url": status.url,
+        "replies_count": max(status.replies_count, 0),
+        "reblogs_count": max(status.reblogs_count, 0),
+        "favourites_count": max(status.favourites_count, 0),
+        "quotes_count": 0,
+        "edited_at": iso(status.edited_at),
+        "content": status.content,
+        "reblog": None,
+        "application": (
+            {"name": view.application.name, "website": view.application.website}
+            if view.application
+            else None
+        ),
+        "account": account_json(view.account),
+        "media_attachments": [],
+        "mentions": [
+            {"id": str(m.id), "username": m.username, "url": m.url or m.uri, "acct": acct(m)}
+            for m in view.mentions
+        ],
+        "tags": [{"name": t.name.lower(), "url": urls.tag_url(t.name.lower())} for t in view.tags],
+        "emojis": [],
+        "quote": None,
+        "card": None,
+        "poll": None,
+    }
+    for flag in ("favourited", "reblogged", "muted", "bookmarked", "pinned"):
+        value = getattr(view, flag)
+        if value is not None:
+            data[flag] = value
+    if view.favourited is not None:
+        data["filtered"] = []
+    return data
+
+
+def status_json(view: StatusView) -> dict[str, Any]:
+    data = _status_body(view)
+    if view.reblog is not None:
+        data["reblog"] = _status_body(view.reblog)
+    return data
+
+
+def deleted_status_json(view: StatusView) -> dict[str, Any]:
+    """What DELETE answers: the status with its source text, for "delete and redraft"."""
+    data = status_json(view)
+    data["text"] = view.status.text
+    return data
+
+
+def relationship_json(rel: Relationship) -> dict[str, Any]:
+    return {
+        "id": str(rel.id),
+        "following": rel.following,
+        "showing_reblogs": rel.showing_reblogs,
+        "notifying": rel.notifying,
+        "languages": rel.languages,
+        "followed_by": rel.followed_by,
+        "blocking": rel.blocking,
+        "blocked_by": rel.blocked_by,
+        "muting": rel.muting,
+        "muting_notifications": rel.muting_notifications,
+        "requested": rel.requested,
+        "requested_by": rel.requested_by,
+        "domain_blocking": rel.domain_blocking,
+        "endorsed": rel.endorsed,
+        "note": rel.note,
+    }
+
+
+def notification_json(
+    notification: Notification, account: Account, status: StatusView | None
+) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": str(notification.id),
+        "type": notification.type,
+        "created_at": iso(notification.created_at),
+        "group_key": f"ungrouped-{notification.id}",
+        "account": account_json(account),
+    }
+    if status is not None:
+        data["status"] = status_json(status)
+    return data
+
+
+def application_json(app: OAuthApplication, *, with_secret: bool) -> dict[str, Any]:
+    uris = app.redirect_uris.split("\n")
+    data: dict[str, Any] = {
+        "id": str(app.id),
+        "name": app.name,
+        "website": app.website,
+        "scopes": app.scopes.split(),
+        "redirect_uri": "\n".join(uris),
+        "redirect_uris": uris,
+        "vapid_key": "",
+    }
+    if with_secret:
+        data["client_id"] = app.client_id
+        data["client_secret"] = app.client_secret
+        data["client_secret_expires_at"] = 0
+    return data

@@ -1,0 +1,108 @@
+"""/api/v1/notifications."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from fastapi import APIRouter, Request
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gazouille.api.auth import require_viewer, state
+from gazouille.api.common import page_params
+from gazouille.api.params import read_params
+from gazouille.api.responses import JSON, paged
+from gazouille.api.serializers import notification_json
+from gazouille.core.ids import parse_id
+from gazouille.domains.accounts import repository as accounts_repo
+from gazouille.domains.notifications import service as notifications
+from gazouille.domains.statuses.presenters import present_statuses
+from gazouille.models import Notification, Status
+
+router = APIRouter()
+
+
+async def _render(
+    session: AsyncSession, viewer_id: int, rows: Sequence[Notification]
+) -> list[dict[str, Any]]:
+    """A page of notifications in a fixed number of queries."""
+    accounts = await accounts_repo.get_accounts(session, {n.from_account_id for n in rows})
+    status_ids = {n.status_id for n in rows if n.status_id}
+    statuses: list[Status] = []
+    if status_ids:
+        from sqlalchemy import select
+
+        statuses = list(
+            (await session.execute(select(Status).where(Status.id.in_(status_ids)))).scalars()
+        )
+    views = {v.status.id: v for v in await present_statuses(session, viewer_id, statuses)}
+    result = []
+    for row in rows:
+        account = accounts.get(row.from_account_id)
+        status = views.get(row.status_id) if row.status_id else None
+        if account is None or (row.status_id and status is None):
+            continue
+        result.append(notification_json(row, account, status))
+    return result
+
+
+@router.get("/api/v1/notifications")
+async def list_notifications(request: Request) -> JSON:
+    viewer = await require_viewer(request, "read:notifications")
+    params = await read_params(request)
+    async with state(request).db.read() as session:
+        rows = await notifications.list_notifications(
+            session,
+            viewer.account.id,
+            page_params(params, default=40, maximum=80),
+            types=params.get_strs("types"),
+            exclude_types=params.get_strs("exclude_types"),
+            from_account_id=params.get_id("account_id"),
+        )
+        items = await _render(session, viewer.account.id, rows)
+    return paged(request, items, [r.id for r in rows])
+
+
+@router.get("/api/v1/notifications/unread_count")
+async def unread_count(request: Request) -> JSON:
+    viewer = await require_viewer(request, "read:notifications")
+    from sqlalchemy import func, select
+
+    async with state(request).db.read() as session:
+        count = await session.scalar(
+            select(func.count())
+            .select_from(Notification)
+            .where(Notification.account_id == viewer.account.id)
+        )
+    return JSON({"count": min(int(count or 0), 1000)})
+
+
+@router.post("/api/v1/notifications/clear")
+async def clear(request: Request) -> JSON:
+    viewer = await require_viewer(request, "write:notifications")
+    async with state(request).db.write() as session:
+        await notifications.clear(session, viewer.account.id)
+    return JSON({})
+
+
+@router.get("/api/v1/notifications/{notification_id}")
+async def get_one(request: Request, notification_id: str) -> JSON:
+    viewer = await require_viewer(request, "read:notifications")
+    async with state(request).db.read() as session:
+        row = await notifications.access_notification(
+            session, viewer.account.id, parse_id(notification_id) or 0
+        )
+        items = await _render(session, viewer.account.id, [row])
+    if not items:
+        from gazouille.core.errors import NotFound
+
+        raise NotFound()
+    return JSON(items[0])
+
+
+@router.post("/api/v1/notifications/{notification_id}/dismiss")
+async def dismiss(request: Request, notification_id: str) -> JSON:
+    viewer = await require_viewer(request, "write:notifications")
+    async with state(request).db.write() as session:
+        await notifications.dismiss(session, viewer.account.id, parse_id(notification_id) or 0)
+    return JSON({})

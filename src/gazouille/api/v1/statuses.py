@@ -1,0 +1,191 @@
+"""/api/v1/statuses: post, read, delete, thread, favourite, reblog, bookmark."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from fastapi import APIRouter, Request
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gazouille.api.auth import optional_viewer, require_viewer, state
+from gazouille.api.common import page_params, render_status, render_statuses
+from gazouille.api.params import read_params
+from gazouille.api.responses import JSON, paged
+from gazouille.api.serializers import account_json, deleted_status_json
+from gazouille.core.errors import NotFound, ValidationFailed
+from gazouille.core.ids import parse_id
+from gazouille.domains import instance
+from gazouille.domains.statuses import queries
+from gazouille.domains.statuses import service as statuses
+from gazouille.domains.statuses.policy import access_status, visible_to
+from gazouille.domains.statuses.presenters import present_statuses
+from gazouille.models import Account, Status
+
+router = APIRouter()
+
+
+@router.post("/api/v1/statuses")
+async def create(request: Request) -> JSON:
+    viewer = await require_viewer(request, "write:statuses")
+    params = await read_params(request)
+    if params.get_strs("media_ids"):
+        raise ValidationFailed("Validation failed: media attachments are not supported yet")
+    if params.get_dict("poll"):
+        raise ValidationFailed("Validation failed: polls are not supported yet")
+    if params.get_str("scheduled_at"):
+        raise ValidationFailed("Validation failed: scheduled statuses are not supported yet")
+    in_reply_to = params.get_str("in_reply_to_id")
+    reply_id = parse_id(in_reply_to) if in_reply_to else None
+    if in_reply_to and reply_id is None:
+        raise NotFound()
+    command = statuses.NewStatus(
+        text=params.get_str("status") or "",
+        visibility=params.get_str("visibility") or None,
+        spoiler_text=params.get_str("spoiler_text") or "",
+        sensitive=bool(params.get_bool("sensitive", False)),
+        in_reply_to_id=reply_id,
+        language=params.get_str("language"),
+        idempotency_key=request.headers.get("idempotency-key"),
+        application_id=viewer.token.application.id if viewer.token.application else None,
+    )
+    async with state(request).db.write() as session:
+        settings = await instance.load_settings(session)
+        status = await statuses.create_status(
+            session,
+            viewer.account,
+            command,
+            max_characters=settings.max_characters,
+            default_visibility=viewer.user.default_privacy,
+        )
+        return JSON(await render_status(session, viewer.account.id, status))
+
+
+@router.get("/api/v1/statuses")
+async def get_many(request: Request) -> JSON:
+    viewer = await optional_viewer(request, "read:statuses")
+    params = await read_params(request)
+    ids = [i for i in (parse_id(v) for v in params.get_strs("id")[:40]) if i]
+    viewer_id = viewer.account.id if viewer else None
+    async with state(request).db.read() as session:
+        rows = list(
+            (
+                await session.execute(
+                    select(Status).where(Status.id.in_(ids), visible_to(viewer_id))
+                )
+            ).scalars()
+        )
+        order = {i: n for n, i in enumerate(ids)}
+        rows.sort(key=lambda s: order[s.id])
+        return JSON(await render_statuses(session, viewer_id, rows))
+
+
+@router.get("/api/v1/statuses/{status_id}")
+async def get_one(request: Request, status_id: str) -> JSON:
+    viewer = await optional_viewer(request, "read:statuses")
+    viewer_id = viewer.account.id if viewer else None
+    async with state(request).db.read() as session:
+        status = await access_status(session, viewer_id, parse_id(status_id))
+        return JSON(await render_status(session, viewer_id, status))
+
+
+@router.delete("/api/v1/statuses/{status_id}")
+async def delete(request: Request, status_id: str) -> JSON:
+    viewer = await require_viewer(request, "write:statuses")
+    async with state(request).db.write() as session:
+        status = await statuses.access_own_status(session, viewer.account, parse_id(status_id))
+        (view,) = await present_statuses(session, viewer.account.id, [status])
+        body = deleted_status_json(view)
+        await statuses.delete_status(session, viewer.account, status.id)
+    return JSON(body)
+
+
+@router.get("/api/v1/statuses/{status_id}/source")
+async def source(request: Request, status_id: str) -> JSON:
+    viewer = await require_viewer(request, "read:statuses")
+    async with state(request).db.read() as session:
+        status = await statuses.access_own_status(session, viewer.account, parse_id(status_id))
+    return JSON({"id": str(status.id), "text": status.text, "spoiler_text": status.spoiler_text})
+
+
+@router.get("/api/v1/statuses/{status_id}/context")
+async def context(request: Request, status_id: str) -> JSON:
+    viewer = await optional_viewer(request, "read:statuses")
+    viewer_id = viewer.account.id if viewer else None
+    async with state(request).db.read() as session:
+        status = await access_status(session, viewer_id, parse_id(status_id))
+        ctx = await queries.context(session, viewer_id, status)
+        rendered = await render_statuses(session, viewer_id, ctx.ancestors + ctx.descendants)
+    return JSON(
+        {
+            "ancestors": rendered[: len(ctx.ancestors)],
+            "descendants": rendered[len(ctx.ancestors) :],
+        }
+    )
+
+
+Action = Callable[[AsyncSession, Account, int | None], Awaitable[Status]]
+
+
+async def _act(request: Request, status_id: str, scope: str, action: Action) -> JSON:
+    viewer = await require_viewer(request, scope)
+    async with state(request).db.write() as session:
+        status = await action(session, viewer.account, parse_id(status_id))
+        return JSON(await render_status(session, viewer.account.id, status))
+
+
+@router.post("/api/v1/statuses/{status_id}/favourite")
+async def favourite(request: Request, status_id: str) -> JSON:
+    return await _act(request, status_id, "write:favourites", statuses.favourite)
+
+
+@router.post("/api/v1/statuses/{status_id}/unfavourite")
+async def unfavourite(request: Request, status_id: str) -> JSON:
+    return await _act(request, status_id, "write:favourites", statuses.unfavourite)
+
+
+@router.post("/api/v1/statuses/{status_id}/reblog")
+async def reblog(request: Request, status_id: str) -> JSON:
+    viewer = await require_viewer(request, "write:statuses")
+    params = await read_params(request)
+    async with state(request).db.write() as session:
+        row = await statuses.reblog(
+            session, viewer.account, parse_id(status_id), params.get_str("visibility")
+        )
+        return JSON(await render_status(session, viewer.account.id, row))
+
+
+@router.post("/api/v1/statuses/{status_id}/unreblog")
+async def unreblog(request: Request, status_id: str) -> JSON:
+    return await _act(request, status_id, "write:statuses", statuses.unreblog)
+
+
+@router.post("/api/v1/statuses/{status_id}/bookmark")
+async def bookmark(request: Request, status_id: str) -> JSON:
+    return await _act(request, status_id, "write:bookmarks", statuses.bookmark)
+
+
+@router.post("/api/v1/statuses/{status_id}/unbookmark")
+async def unbookmark(request: Request, status_id: str) -> JSON:
+    return await _act(request, status_id, "write:bookmarks", statuses.unbookmark)
+
+
+@router.get("/api/v1/statuses/{status_id}/favourited_by")
+async def favourited_by(request: Request, status_id: str) -> JSON:
+    return await _who(request, status_id, queries.favourited_by)
+
+
+@router.get("/api/v1/statuses/{status_id}/reblogged_by")
+async def reblogged_by(request: Request, status_id: str) -> JSON:
+    return await _who(request, status_id, queries.reblogged_by)
+
+
+async def _who(request: Request, status_id: str, query: queries.AccountPageQuery) -> JSON:
+    viewer = await optional_viewer(request, "read:statuses")
+    params = await read_params(request)
+    async with state(request).db.read() as session:
+        status = await access_status(
+            session, viewer.account.id if viewer else None, parse_id(status_id)
+        )
+        rows = await query(session, status.id, page_params(params, default=40, maximum=80))
+    return paged(request, [account_json(a) for _, a in rows], [c for c, _ in rows])

@@ -1,0 +1,40 @@
+"""/api/v1/timelines/home and /public."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+
+from gazouille.api.auth import optional_viewer, require_viewer, state
+from gazouille.api.common import page_params, render_statuses
+from gazouille.api.params import read_params
+from gazouille.api.responses import JSON, paged
+from gazouille.domains import timelines
+
+router = APIRouter()
+
+
+@router.get("/api/v1/timelines/home")
+async def home(request: Request) -> JSON:
+    viewer = await require_viewer(request, "read:statuses")
+    params = await read_params(request)
+    async with state(request).db.read() as session:
+        rows = await timelines.home(session, viewer.account.id, page_params(params))
+        items = await render_statuses(session, viewer.account.id, rows)
+    return paged(request, items, [r.id for r in rows])
+
+
+@router.get("/api/v1/timelines/public")
+async def public(request: Request) -> JSON:
+    viewer = await optional_viewer(request, "read:statuses")
+    params = await read_params(request)
+    viewer_id = viewer.account.id if viewer else None
+    async with state(request).db.read() as session:
+        rows = await timelines.public(
+            session,
+            page_params(params),
+            local=bool(params.get_bool("local", False)),
+            remote=bool(params.get_bool("remote", False)),
+            only_media=bool(params.get_bool("only_media", False)),
+        )
+        items = await render_statuses(session, viewer_id, rows)
+    return paged(request, items, [r.id for r in rows])

@@ -1,0 +1,52 @@
+"""The one visibility rule for statuses, used by every read path (API, web, federation).
+
+public / unlisted: anyone. private: the author, their followers and the mentioned.
+direct: the author and the mentioned. A hidden status is reported as not found, never as
+forbidden, so its existence is not revealed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import and_, exists, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gazouille.core.errors import NotFound
+from gazouille.models import Follow, Mention, Status
+
+
+def visible_to(viewer_id: int | None, table: Any = Status) -> Any:
+    """A WHERE clause: the statuses of ``table`` that ``viewer_id`` may see."""
+    open_ = table.visibility.in_(("public", "unlisted"))
+    if viewer_id is None:
+        return open_
+    return or_(
+        open_,
+        table.account_id == viewer_id,
+        and_(
+            table.visibility == "private",
+            exists().where(
+                Follow.account_id == viewer_id, Follow.target_account_id == table.account_id
+            ),
+        ),
+        exists().where(Mention.status_id == table.id, Mention.account_id == viewer_id),
+    )
+
+
+async def access_status(
+    session: AsyncSession, viewer_id: int | None, status_id: int | None
+) -> Status:
+    """The status if the viewer may see it; NotFound otherwise."""
+    if status_id is None:
+        raise NotFound()
+    stmt = select(Status).where(Status.id == status_id, visible_to(viewer_id))
+    status = (await session.execute(stmt)).scalar_one_or_none()
+    if status is None:
+        raise NotFound()
+    return status
+
+
+async def can_see(session: AsyncSession, viewer_id: int | None, status_id: int) -> bool:
+    stmt = select(Status.id).where(Status.id == status_id, visible_to(viewer_id))
+    return (await session.execute(stmt)).first() is not None

@@ -1,0 +1,137 @@
+"""Read paths over statuses: threads, an account's statuses, who favourited or reblogged."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from sqlalchemy import and_, literal, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gazouille.core.pagination import PageParams, newest_first, paginate
+from gazouille.domains.statuses.policy import visible_to
+from gazouille.models import Account, Favourite, Status
+
+AccountPageQuery = Callable[[AsyncSession, int, PageParams], Awaitable[list[tuple[int, Account]]]]
+MAX_ANCESTORS = 40
+MAX_DEPTH = 60
+MAX_DESCENDANTS = 4096
+
+
+@dataclass
+class Context:
+    ancestors: list[Status]
+    descendants: list[Status]
+
+
+async def context(session: AsyncSession, viewer_id: int | None, status: Status) -> Context:
+    """The thread around ``status``: visible ancestors oldest first, visible descendants in
+    reading order (depth first), each in one recursive query."""
+    up = (
+        select(Status.id, Status.in_reply_to_id, literal(0).label("depth"))
+        .where(Status.id == status.in_reply_to_id)
+        .cte("ancestors", recursive=True)
+    )
+    up = up.union_all(
+        select(Status.id, Status.in_reply_to_id, (up.c.depth + 1).label("depth"))
+        .join(up, Status.id == up.c.in_reply_to_id)
+        .where(up.c.depth < MAX_ANCESTORS)
+    )
+    ancestors = list(
+        (
+            await session.execute(
+                select(Status)
+                .join(up, Status.id == up.c.id)
+                .where(visible_to(viewer_id))
+                .order_by(Status.id)
+            )
+        ).scalars()
+    )
+
+    down = (
+        select(Status.id, literal(0).label("depth"))
+        .where(Status.in_reply_to_id == status.id)
+        .cte("descendants", recursive=True)
+    )
+    down = down.union_all(
+        select(Status.id, (down.c.depth + 1).label("depth"))
+        .join(down, Status.in_reply_to_id == down.c.id)
+        .where(down.c.depth < MAX_DEPTH)
+    )
+    rows = list(
+        (
+            await session.execute(
+                select(Status)
+                .join(down, Status.id == down.c.id)
+                .where(visible_to(viewer_id))
+                .order_by(Status.id)
+                .limit(MAX_DESCENDANTS)
+            )
+        ).scalars()
+    )
+    children: dict[int | None, list[Status]] = defaultdict(list)
+    for row in rows:
+        children[row.in_reply_to_id].append(row)
+    ordered: list[Status] = []
+    stack = list(reversed(children.get(status.id, [])))
+    while stack:
+        node = stack.pop()
+        ordered.append(node)
+        stack.extend(reversed(children.get(node.id, [])))
+    return Context(ancestors, ordered)
+
+
+@dataclass
+class AccountStatusesFilter:
+    exclude_replies: bool = False
+    exclude_reblogs: bool = False
+    only_media: bool = False
+    pinned: bool = False
+
+
+async def account_statuses(
+    session: AsyncSession,
+    viewer_id: int | None,
+    account: Account,
+    page: PageParams,
+    flt: AccountStatusesFilter,
+) -> list[Status]:
+    if flt.pinned or flt.only_media:
+        # No pins or media yet: nothing matches.
+        return []
+    stmt = select(Status).where(Status.account_id == account.id, visible_to(viewer_id))
+    if flt.exclude_replies:
+        stmt = stmt.where(
+            or_(Status.in_reply_to_id.is_(None), Status.in_reply_to_account_id == account.id)
+        )
+    if flt.exclude_reblogs:
+        stmt = stmt.where(Status.reblog_of_id.is_(None))
+    rows = list((await session.execute(paginate(stmt, Status.id, page))).scalars())
+    return newest_first(rows, page)
+
+
+async def favourited_by(
+    session: AsyncSession, status_id: int, page: PageParams
+) -> list[tuple[int, Account]]:
+    stmt = (
+        select(Favourite.id, Account)
+        .join(Account, Account.id == Favourite.account_id)
+        .where(Favourite.status_id == status_id)
+    )
+    rows = (await session.execute(paginate(stmt, Favourite.id, page))).all()
+    return newest_first([(r[0], r[1]) for r in rows], page)
+
+
+async def reblogged_by(
+    session: AsyncSession, status_id: int, page: PageParams
+) -> list[tuple[int, Account]]:
+    stmt = (
+        select(Status.id, Account)
+        .join(Account, Account.id == Status.account_id)
+        .where(
+            and_(Status.reblog_of_id == status_id, Status.visibility.in_(("public", "unlisted")))
+        )
+    )
+    rows = (await session.execute(paginate(stmt, Status.id, page))).all()
+    return newest_first([(r[0], r[1]) for r in rows], page)

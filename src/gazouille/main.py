@@ -1,0 +1,96 @@
+"""Composition root: build the ASGI app, wire the adapters, register the job handlers."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from fastapi import FastAPI
+from starlette.responses import FileResponse
+from starlette.staticfiles import StaticFiles
+
+from gazouille.api import app as api_app
+from gazouille.config import Settings, get_settings, set_settings
+from gazouille.core.db import Database
+from gazouille.core.pubsub import make_pubsub
+from gazouille.core.state import AppState
+from gazouille.domains.notifications import tasks as notification_tasks
+from gazouille.worker import queue
+from gazouille.worker.runtime import JOBS_CHANNEL, JobContext, Registry, Worker
+
+log = logging.getLogger(__name__)
+STATIC = Path(__file__).resolve().parent / "static"
+
+
+def build_registry() -> Registry:
+    registry = Registry()
+    registry.register(notification_tasks.JOB_KIND, notification_tasks.create_notification)
+    return registry
+
+
+def build_state(settings: Settings) -> AppState:
+    set_settings(settings)
+    return AppState(
+        settings=settings,
+        db=Database(settings.effective_database_url),
+        pubsub=make_pubsub(settings.redis_url),
+    )
+
+
+def wire_job_wakeups(state: AppState) -> None:
+    """After a commit that enqueued jobs, wake the workers of every process."""
+    pubsub = state.pubsub
+
+    async def wake() -> None:
+        await pubsub.publish(JOBS_CHANNEL, "1")
+
+    queue.add_waker(wake)
+
+
+def create_app(settings: Settings | None = None, *, run_worker: bool = True) -> FastAPI:
+    settings = settings or get_settings()
+    state = build_state(settings)
+    registry = build_registry()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        wire_job_wakeups(state)
+        worker = None
+        task = None
+        if run_worker:
+            worker = Worker(JobContext(state.db, state.pubsub), registry)
+            task = asyncio.create_task(worker.run())
+        try:
+            yield
+        finally:
+            if worker is not None and task is not None:
+                worker.stop()
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(task, 10)
+            await state.pubsub.close()
+            await state.db.dispose()
+
+    app = FastAPI(
+        title="Gazouille",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
+    app.state.gazouille = state
+    app.state.registry = registry
+    api_app.install(app)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.get("/avatars/original/missing.png", include_in_schema=False)
+    async def missing_avatar() -> FileResponse:
+        return FileResponse(STATIC / "avatar-missing.png", media_type="image/png")
+
+    @app.get("/headers/original/missing.png", include_in_schema=False)
+    async def missing_header() -> FileResponse:
+        return FileResponse(STATIC / "header-missing.png", media_type="image/png")
+
+    return app

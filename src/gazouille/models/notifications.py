@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from gazouille.models.base import Base, CreatedMixin, IdMixin
+
+NOTIFICATION_TYPES = (
+    "mention",
+    "status",
+    "reblog",
+    "follow",
+    "follow_request",
+    "favourite",
+    "poll",
+    "update",
+)
+
+
+class Notification(IdMixin, CreatedMixin, Base):
+    __tablename__ = "notifications"
+    __table_args__ = (
+        # One notification per cause: makes the notify job idempotent.
+        UniqueConstraint("account_id", "dedupe_key"),
+        Index("ix_notifications_account_id_id", "account_id", "id"),
+    )
+
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    from_account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    type: Mapped[str] = mapped_column(String(32))
+    status_id: Mapped[int | None] = mapped_column(
+        ForeignKey("statuses.id", ondelete="CASCADE"), default=None, index=True
+    )
+    dedupe_key: Mapped[str] = mapped_column(String(200))

@@ -1,0 +1,217 @@
+"""Claiming and running durable jobs.
+
+A claim is an ``UPDATE … RETURNING`` of due rows (with ``FOR UPDATE SKIP LOCKED`` on
+PostgreSQL) that sets a lease; a job whose lease ran out (its worker was killed) is claimed
+again. Handlers take ids, reload what they need and must be idempotent: a job can run twice
+if its process dies between the work and the ``done`` mark.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+import traceback
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import and_, delete, or_, select, update
+
+from gazouille.core import clock
+from gazouille.core.db import Database
+from gazouille.core.pubsub import PubSub
+from gazouille.models.jobs import Job
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(minutes=5)
+JOBS_CHANNEL = "jobs"
+
+
+@dataclass
+class JobContext:
+    """What a handler gets: the database and the instance's services."""
+
+    db: Database
+    pubsub: PubSub
+    services: dict[str, Any] = field(default_factory=dict)
+
+
+Handler = Callable[[JobContext, dict[str, Any]], Awaitable[None]]
+
+
+class Registry:
+    def __init__(self) -> None:
+        self._handlers: dict[str, Handler] = {}
+
+    def register(self, kind: str, handler: Handler) -> None:
+        self._handlers[kind] = handler
+
+    def get(self, kind: str) -> Handler | None:
+        return self._handlers.get(kind)
+
+    @property
+    def kinds(self) -> list[str]:
+        return sorted(self._handlers)
+
+
+def backoff(attempts: int) -> timedelta:
+    """Sidekiq-like: 15 s, 31 s, 1.5 min, 4.5 min, 10.6 min… about 3 days over 16 tries."""
+    return timedelta(seconds=attempts**4 + 15 + random.uniform(0, 10) * attempts)
+
+
+@dataclass
+class ClaimedJob:
+    id: int
+    kind: str
+    payload: dict[str, Any]
+    attempts: int
+    max_attempts: int
+
+
+async def claim(db: Database, limit: int) -> list[ClaimedJob]:
+    now = clock.now()
+    due = or_(
+        and_(Job.state == "pending", Job.run_at <= now),
+        and_(Job.state == "running", Job.locked_until < now),
+    )
+    candidates = (
+        select(Job.id)
+        .where(due)
+        .order_by(Job.run_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    stmt = (
+        update(Job)
+        .where(Job.id.in_(candidates.scalar_subquery()))
+        .where(due)
+        .values(state="running", attempts=Job.attempts + 1, locked_until=now + LEASE)
+        .returning(Job.id, Job.kind, Job.payload, Job.attempts, Job.max_attempts)
+        .execution_options(synchronize_session=False)
+    )
+    async with db.write() as session:
+        rows = (await session.execute(stmt)).all()
+    return [ClaimedJob(r.id, r.kind, r.payload, r.attempts, r.max_attempts) for r in rows]
+
+
+async def _finish(db: Database, job: ClaimedJob, error: str | None) -> None:
+    now = clock.now()
+    if error is None:
+        values: dict[str, Any] = {"state": "done", "finished_at": now, "locked_until": None}
+    elif job.attempts >= job.max_attempts:
+        values = {"state": "dead", "finished_at": now, "last_error": error, "locked_until": None}
+    else:
+        values = {
+            "state": "pending",
+            "run_at": now + backoff(job.attempts),
+            "last_error": error,
+            "locked_until": None,
+        }
+    async with db.write() as session:
+        await session.execute(update(Job).where(Job.id == job.id).values(**values))
+
+
+async def run_job(ctx: JobContext, registry: Registry, job: ClaimedJob) -> bool:
+    """Run one claimed job; True when it succeeded."""
+    handler = registry.get(job.kind)
+    error: str | None
+    if handler is None:
+        error = f"no handler for job kind {job.kind!r}"
+    elif job.attempts > job.max_attempts:
+        error = "too many attempts (lease expired repeatedly)"
+    else:
+        try:
+            await asyncio.wait_for(handler(ctx, job.payload), LEASE.total_seconds() - 30)
+            error = None
+        except Exception as exc:
+            log.warning("job %s (%s) failed: %s", job.id, job.kind, exc)
+            error = "".join(traceback.format_exception_only(exc)).strip()[:4000]
+    await _finish(ctx.db, job, error)
+    return error is None
+
+
+async def run_pending(ctx: JobContext, registry: Registry, *, max_rounds: int = 100) -> int:
+    """Run every due job (and those they enqueue) until none is left; for tests and the CLI."""
+    count = 0
+    for _ in range(max_rounds):
+        jobs = await claim(ctx.db, 50)
+        if not jobs:
+            break
+        for job in jobs:
+            await run_job(ctx, registry, job)
+            count += 1
+    return count
+
+
+async def purge_finished(db: Database, older_than: timedelta = timedelta(days=7)) -> None:
+    cutoff = clock.now() - older_than
+    async with db.write() as session:
+        await session.execute(
+            delete(Job).where(Job.state == "done").where(Job.finished_at < cutoff)
+        )
+
+
+class Worker:
+    """Runs jobs with bounded concurrency; wakes on pub/sub or polls every ``poll`` seconds."""
+
+    def __init__(
+        self, ctx: JobContext, registry: Registry, *, concurrency: int = 4, poll: float = 2.0
+    ):
+        self.ctx = ctx
+        self.registry = registry
+        self.concurrency = concurrency
+        self.poll = poll
+        self._wake = asyncio.Event()
+        self._stopping = False
+        self._running: set[asyncio.Task[bool]] = set()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def _listen(self) -> None:
+        async for _ in self.ctx.pubsub.subscribe(JOBS_CHANNEL):
+            self._wake.set()
+
+    async def run(self) -> None:
+        listener = asyncio.create_task(self._listen())
+        purged_at = clock.now() - timedelta(days=1)
+        try:
+            while not self._stopping:
+                # Cleared before claiming: a wake-up that arrives during the claim is kept.
+                self._wake.clear()
+                free = self.concurrency - len(self._running)
+                claimed: list[ClaimedJob] = []
+                if free > 0:
+                    try:
+                        claimed = await claim(self.ctx.db, free)
+                    except Exception:
+                        log.exception("claiming jobs failed")
+                for job in claimed:
+                    task = asyncio.create_task(run_job(self.ctx, self.registry, job))
+                    self._running.add(task)
+                    task.add_done_callback(self._task_done)
+                if clock.now() - purged_at > timedelta(hours=1):
+                    purged_at = clock.now()
+                    with contextlib.suppress(Exception):
+                        await purge_finished(self.ctx.db)
+                if claimed and len(claimed) == free:
+                    await asyncio.sleep(0)
+                    continue
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), self.poll)
+        finally:
+            listener.cancel()
+            if self._running:
+                await asyncio.gather(*self._running, return_exceptions=True)
+
+    def _task_done(self, task: asyncio.Task[bool]) -> None:
+        self._running.discard(task)
+        self._wake.set()
+
+    def stop(self) -> None:
+        self._stopping = True
+        self._wake.set()
