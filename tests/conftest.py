@@ -18,8 +18,8 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
 from gazouille.config import Settings, set_settings
-from gazouille.migrations.runner import upgrade, upgrade_async
 from gazouille.main import build_registry, create_app
+from gazouille.migrations.runner import upgrade, upgrade_async
 from gazouille.models import Base
 from gazouille.worker.runtime import JobContext, run_pending
 

@@ -18,9 +18,9 @@ from sqlalchemy import select, update
 from gazouille.config import ConfigError, Registrations, Settings, load_settings
 from gazouille.core import clock
 from gazouille.core.db import Database
-from gazouille.migrations.runner import upgrade
 from gazouille.domains.accounts import repository as accounts_repo
 from gazouille.domains.accounts import service as accounts
+from gazouille.migrations.runner import upgrade
 from gazouille.models import Job
 
 app = typer.Typer(help="Gazouille: a federated microblogging server.", no_args_is_help=True)
@@ -323,3 +323,7 @@ def main() -> None:
     except ConfigError as exc:
         console.print(f"[red]{exc}[/red]")
         sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

@@ -38,8 +38,6 @@ class Settings(BaseSettings):
     password_grant: bool = False
     host: str = "127.0.0.1"
     port: int = Field(default=3000, ge=1, le=65535)
-    # Durable jobs: how many tries before a job is dead.
-    job_max_attempts: int = Field(default=8, ge=1, le=100)
 
     @field_validator("public_url")
     @classmethod
