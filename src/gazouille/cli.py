@@ -79,7 +79,7 @@ def serve(
         False, "--migrate", help="Migrate the database before serving."
     ),
 ) -> None:
-    """Serve the web site, the Mastodon API and (by default) the background worker."""
+    """Serve the Mastodon API and (by default) the background worker in this process."""
     import uvicorn
 
     from gazouille.main import create_app
@@ -115,7 +115,7 @@ def worker_command(
 
     async def run() -> None:
         state = build_state(settings)
-        wire_job_wakeups(state)
+        unwire = wire_job_wakeups(state)
         runner = Worker(
             JobContext(state.db, state.pubsub), build_registry(), concurrency=concurrency
         )
@@ -126,6 +126,7 @@ def worker_command(
         try:
             await runner.run()
         finally:
+            unwire()
             await state.pubsub.close()
             await state.db.dispose()
 
@@ -229,6 +230,22 @@ def account_make_admin(
     console.print(f"{login} is now {role}.")
 
 
+@account_app.command("approve")
+def account_approve(login: str = typer.Argument(..., help="Username or e-mail.")) -> None:
+    """Approve an account that signed up while registrations needed approval."""
+    settings = _settings()
+
+    async def run(db: Database) -> None:
+        async with db.write() as session:
+            await accounts.approve(session, await _user(db, session, login))
+
+    try:
+        _with_db(settings, run)
+    except accounts.ValidationFailed as exc:
+        _fail(exc.message)
+    console.print(f"{login} is approved and can log in.")
+
+
 @jobs_app.callback()
 def jobs_list(
     ctx: typer.Context,
@@ -269,10 +286,16 @@ def jobs_retry(
 
     async def run(db: Database) -> int:
         async with db.write() as session:
-            stmt = update(Job).values(
-                state="pending", run_at=clock.now(), attempts=0, locked_until=None, finished_at=None
+            # Dead jobs start over; a waiting job (one id) is hurried along. Running and
+            # finished jobs are left alone.
+            states = ("dead", "pending") if job_id else ("dead",)
+            stmt = (
+                update(Job)
+                .where(Job.state.in_(states))
+                .values(state="pending", run_at=clock.now(), attempts=0, locked_until=None)
             )
-            stmt = stmt.where(Job.id == job_id) if job_id else stmt.where(Job.state == "dead")
+            if job_id:
+                stmt = stmt.where(Job.id == job_id)
             result = await session.execute(stmt)
             return int(getattr(result, "rowcount", 0) or 0)
 

@@ -79,10 +79,6 @@ class Settings(BaseSettings):
             url = "sqlite+aiosqlite://" + url[len("sqlite://") :]
         return url
 
-    @property
-    def is_sqlite(self) -> bool:
-        return self.effective_database_url.startswith("sqlite")
-
     @cached_property
     def effective_secret_key(self) -> str:
         """The configured key, else one generated once and kept in the data dir."""

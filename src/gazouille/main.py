@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -40,14 +40,16 @@ def build_state(settings: Settings) -> AppState:
     )
 
 
-def wire_job_wakeups(state: AppState) -> None:
-    """After a commit that enqueued jobs, wake the workers of every process."""
+def wire_job_wakeups(state: AppState) -> Callable[[], None]:
+    """After a commit that enqueued jobs, wake the workers of every process. Returns the
+    function that unwires it."""
     pubsub = state.pubsub
 
     async def wake() -> None:
         await pubsub.publish(JOBS_CHANNEL, "1")
 
     queue.add_waker(wake)
+    return lambda: queue.remove_waker(wake)
 
 
 def create_app(settings: Settings | None = None, *, run_worker: bool = True) -> FastAPI:
@@ -57,7 +59,7 @@ def create_app(settings: Settings | None = None, *, run_worker: bool = True) -> 
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        wire_job_wakeups(state)
+        unwire = wire_job_wakeups(state)
         worker = None
         task = None
         if run_worker:
@@ -70,6 +72,7 @@ def create_app(settings: Settings | None = None, *, run_worker: bool = True) -> 
                 worker.stop()
                 with contextlib.suppress(Exception):
                     await asyncio.wait_for(task, 10)
+            unwire()
             await state.pubsub.close()
             await state.db.dispose()
 

@@ -43,11 +43,6 @@ class StripTrailingSlash:
         await self.app(scope, receive, send)
 
 
-def _is_api(request: Request) -> bool:
-    path = request.url.path
-    return path.startswith(("/api/", "/oauth/token", "/oauth/revoke", "/.well-known", "/nodeinfo"))
-
-
 def install(app: FastAPI) -> None:
     for router in ROUTERS:
         app.include_router(router)
@@ -83,7 +78,7 @@ def install(app: FastAPI) -> None:
         allow_origins=["*"],
         allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
         allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "Accept"],
-        expose_headers=["Link", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"],
+        expose_headers=["Link"],
         max_age=86400,
     )
     app.add_middleware(StripTrailingSlash)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gazouille.api.params import Params
@@ -13,8 +12,9 @@ from gazouille.api.serializers import credential_account_json, status_json
 from gazouille.core.errors import NotFound
 from gazouille.core.pagination import PageParams
 from gazouille.domains.accounts import repository as accounts_repo
+from gazouille.domains.relationships import service as relationships
 from gazouille.domains.statuses.presenters import present_statuses
-from gazouille.models import Account, FollowRequest, Status, User
+from gazouille.models import Account, Status, User
 
 
 def page_params(params: Params, *, default: int = 20, maximum: int = 40) -> PageParams:
@@ -51,9 +51,5 @@ async def render_status(
 async def render_credential_account(
     session: AsyncSession, account: Account, user: User
 ) -> dict[str, Any]:
-    requests = await session.scalar(
-        select(func.count())
-        .select_from(FollowRequest)
-        .where(FollowRequest.target_account_id == account.id)
-    )
-    return credential_account_json(account, user, int(requests or 0))
+    requests = await relationships.count_follow_requests(session, account.id)
+    return credential_account_json(account, user, requests)

@@ -169,7 +169,7 @@ async def nodeinfo(request: Request) -> JSON:
         {
             "version": "2.0",
             "software": {"name": "gazouille", "version": __version__},
-            "protocols": ["activitypub"],
+            "protocols": [],  # ActivityPub is announced once federation is served
             "services": {"outbound": [], "inbound": []},
             "usage": {
                 "users": {

@@ -53,8 +53,11 @@ async def verify_app(request: Request) -> JSON:
 
 
 @router.get("/.well-known/oauth-authorization-server")
-async def metadata() -> JSON:
+async def metadata(request: Request) -> JSON:
     base = urls.base()
+    grants = ["authorization_code", "client_credentials"]
+    if state(request).settings.password_grant:
+        grants.append("password")
     return JSON(
         {
             "issuer": base + "/",
@@ -66,7 +69,7 @@ async def metadata() -> JSON:
             "scopes_supported": sorted(scope_rules.KNOWN),
             "response_types_supported": ["code"],
             "response_modes_supported": ["query", "fragment", "form_post"],
-            "grant_types_supported": ["authorization_code", "client_credentials", "password"],
+            "grant_types_supported": grants,
             "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
             "code_challenge_methods_supported": ["S256"],
         }

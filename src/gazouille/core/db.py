@@ -129,16 +129,21 @@ def after_commit(session: AsyncSession, callback: AfterCommit) -> None:
     session.info.setdefault("after_commit", []).append(callback)
 
 
-async def insert_ignore(session: AsyncSession, model: Any, values: dict[str, Any]) -> bool:
-    """INSERT … ON CONFLICT DO NOTHING on both backends; True when a row was inserted."""
+async def insert_ignore(
+    session: AsyncSession, model: Any, values: dict[str, Any], conflict: list[str]
+) -> bool:
+    """INSERT … ON CONFLICT (``conflict`` columns) DO NOTHING on both backends; True when a
+    row was inserted. Only that unique key is ignored: any other clash still raises."""
     dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-        stmt: Any = pg_insert(model).values(**values).on_conflict_do_nothing()
+        stmt: Any = (
+            pg_insert(model).values(**values).on_conflict_do_nothing(index_elements=conflict)
+        )
     else:
         from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-        stmt = sqlite_insert(model).values(**values).on_conflict_do_nothing()
+        stmt = sqlite_insert(model).values(**values).on_conflict_do_nothing(index_elements=conflict)
     result = await session.execute(stmt)
     return bool(getattr(result, "rowcount", 0))

@@ -36,13 +36,3 @@ class ValidationFailed(GazouilleError):
 
     status = 422
     default_message = "Validation failed"
-
-
-class Conflict(GazouilleError):
-    status = 409
-    default_message = "Conflict"
-
-
-class RateLimited(GazouilleError):
-    status = 429
-    default_message = "Too many requests"

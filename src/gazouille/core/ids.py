@@ -1,6 +1,9 @@
-"""Time-sortable 64-bit ids: milliseconds since the Unix epoch in the high bits, 16 low bits
-that make ids unique within a millisecond. They sort by creation time and are exposed as
-decimal strings in the API (Ice Cubes pages with the regex ``max_id=[0-9]+``)."""
+"""Time-sortable 64-bit ids: milliseconds since the Unix epoch in the high bits, then 6 bits
+that tell processes apart (random per process) and a 10-bit sequence within the millisecond.
+They sort by creation time and are exposed as decimal strings in the API (Ice Cubes pages
+with the regex ``max_id=[0-9]+``). Two processes clash only if they drew the same node bits
+and made an id in the same millisecond with the same sequence number; the primary key then
+refuses the insert loudly rather than losing a row."""
 
 from __future__ import annotations
 
@@ -11,25 +14,28 @@ from datetime import datetime
 from gazouille.core import clock
 
 _lock = threading.Lock()
+_NODE = secrets.randbelow(1 << 6) << 10
 _last_ms = 0
-_seq = secrets.randbelow(1 << 16)
+_seq = 0
 
 
 def new_id(at: datetime | None = None) -> int:
     global _last_ms, _seq
     ms = int((at or clock.now()).timestamp() * 1000)
     with _lock:
-        if at is None:
-            # Never go backwards within a process, even if the clock does.
-            ms = max(ms, _last_ms)
+        if at is not None:
+            return (ms << 16) | _NODE | secrets.randbelow(1 << 10)
+        # Never go backwards within a process, even if the clock does.
+        ms = max(ms, _last_ms)
         if ms == _last_ms:
-            _seq = (_seq + 1) & 0xFFFF
-            if _seq == 0 and at is None:
+            _seq += 1
+            if _seq >= 1 << 10:
                 ms += 1
+                _seq = 0
         else:
-            _seq = secrets.randbelow(1 << 12)
-        _last_ms = max(_last_ms, ms)
-        return (ms << 16) | _seq
+            _seq = 0
+        _last_ms = ms
+        return (ms << 16) | _NODE | _seq
 
 
 def id_floor(at: datetime) -> int:

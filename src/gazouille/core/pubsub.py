@@ -72,9 +72,6 @@ class RedisPubSub:
                 await pubsub.unsubscribe()
                 await pubsub.aclose()
 
-    async def ping(self) -> bool:
-        return bool(await self._redis.ping())
-
     async def close(self) -> None:
         await self._redis.aclose()
 

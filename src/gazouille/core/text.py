@@ -15,7 +15,6 @@ URL_RE = r"https?://[^\s<>\"'`]+[^\s<>\"'`.,;:!?)\]}»]"
 MENTION_RE = r"(?<![\w/\\@])@(?P<user>[A-Za-z0-9_]+(?:[A-Za-z0-9_.-]+[A-Za-z0-9_])?)(?:@(?P<domain>[A-Za-z0-9.-]+[A-Za-z0-9](?::\d{1,5})?))?"  # noqa: E501
 HASHTAG_RE = r"(?<![\w/&#)])#(?P<tag>\w*[^\W\d_]\w*)"
 TOKEN_RE = re.compile(f"(?P<url>{URL_RE})|(?P<mention>{MENTION_RE})|(?P<hashtag>{HASHTAG_RE})")
-HASHTAG_ONLY_RE = re.compile(HASHTAG_RE)
 
 
 @dataclass(frozen=True)

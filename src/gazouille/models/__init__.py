@@ -2,11 +2,39 @@
 
 from gazouille.models.accounts import Account, User
 from gazouille.models.base import Base
+from gazouille.models.content import (
+    AccountConversation,
+    Filter,
+    FilterKeyword,
+    FilterStatus,
+    PreviewCard,
+    Report,
+    ScheduledStatus,
+    StatusEdit,
+    StatusSearch,
+    TrendSnapshot,
+)
 from gazouille.models.instance import InstanceSetting
 from gazouille.models.jobs import Job
+from gazouille.models.media import MediaAttachment
 from gazouille.models.notifications import Notification
 from gazouille.models.oauth import OAuthAccessToken, OAuthApplication, OAuthAuthorizationCode
+from gazouille.models.polls import Poll, PollVote
 from gazouille.models.relationships import Follow, FollowRequest
+from gazouille.models.social import (
+    AccountNote,
+    Block,
+    ConversationMute,
+    Endorsement,
+    FeaturedTag,
+    List,
+    ListAccount,
+    Marker,
+    Mute,
+    StatusPin,
+    TagFollow,
+    UserDomainBlock,
+)
 from gazouille.models.statuses import (
     Bookmark,
     Favourite,
@@ -19,21 +47,46 @@ from gazouille.models.statuses import (
 
 __all__ = [
     "Account",
+    "AccountConversation",
+    "AccountNote",
     "Base",
+    "Block",
     "Bookmark",
+    "ConversationMute",
+    "Endorsement",
     "Favourite",
+    "FeaturedTag",
+    "Filter",
+    "FilterKeyword",
+    "FilterStatus",
     "Follow",
     "FollowRequest",
     "IdempotencyKey",
     "InstanceSetting",
     "Job",
+    "List",
+    "ListAccount",
+    "Marker",
+    "MediaAttachment",
     "Mention",
+    "Mute",
     "Notification",
     "OAuthAccessToken",
     "OAuthApplication",
     "OAuthAuthorizationCode",
+    "Poll",
+    "PollVote",
+    "PreviewCard",
+    "Report",
+    "ScheduledStatus",
     "Status",
+    "StatusEdit",
+    "StatusPin",
+    "StatusSearch",
     "StatusTag",
     "Tag",
+    "TagFollow",
+    "TrendSnapshot",
     "User",
+    "UserDomainBlock",
 ]

@@ -35,6 +35,8 @@ class Account(IdMixin, CreatedMixin, Base):
     shared_inbox_url: Mapped[str | None] = mapped_column(String(2048), default=None)
     avatar_url: Mapped[str | None] = mapped_column(String(2048), default=None)
     header_url: Mapped[str | None] = mapped_column(String(2048), default=None)
+    avatar_key: Mapped[str | None] = mapped_column(String(500), default=None)
+    header_key: Mapped[str | None] = mapped_column(String(500), default=None)
     public_key: Mapped[str | None] = mapped_column(Text, default=None)
     private_key: Mapped[str | None] = mapped_column(Text, default=None)
     statuses_count: Mapped[int] = mapped_column(Integer, default=0)
@@ -69,6 +71,10 @@ class User(IdMixin, CreatedMixin, Base):
     default_sensitive: Mapped[bool] = mapped_column(default=False)
     default_language: Mapped[str | None] = mapped_column(String(16), default=None)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(default=None)
+    expand_media: Mapped[str] = mapped_column(
+        String(16), default="default"
+    )  # default|show_all|hide_all
+    expand_spoilers: Mapped[bool] = mapped_column(default=False)
 
     @property
     def is_admin(self) -> bool:

@@ -28,6 +28,7 @@ class Job(IdMixin, CreatedMixin, Base):
     run_at: Mapped[datetime] = mapped_column(default=clock.now)
     locked_until: Mapped[datetime | None] = mapped_column(default=None)
     last_error: Mapped[str | None] = mapped_column(Text, default=None)
-    # Same key, same work: enqueueing a duplicate of a pending job is a no-op.
+    # Same key, same work: enqueueing a duplicate of a queued job is a no-op (the key is
+    # cleared when the job finishes).
     dedupe_key: Mapped[str | None] = mapped_column(String(300), default=None, unique=True)
     finished_at: Mapped[datetime | None] = mapped_column(default=None)

@@ -45,6 +45,14 @@ class Status(IdMixin, CreatedMixin, Base):
     application_id: Mapped[int | None] = mapped_column(
         ForeignKey("oauth_applications.id", ondelete="SET NULL"), default=None
     )
+    quote_id: Mapped[int | None] = mapped_column(
+        ForeignKey("statuses.id", ondelete="SET NULL"), default=None
+    )
+    card_id: Mapped[int | None] = mapped_column(
+        ForeignKey("preview_cards.id", ondelete="SET NULL"), default=None
+    )
+    has_media: Mapped[bool] = mapped_column(default=False)
+    has_poll: Mapped[bool] = mapped_column(default=False)
     replies_count: Mapped[int] = mapped_column(Integer, default=0)
     reblogs_count: Mapped[int] = mapped_column(Integer, default=0)
     favourites_count: Mapped[int] = mapped_column(Integer, default=0)

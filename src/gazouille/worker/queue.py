@@ -3,6 +3,7 @@ the workers once that transaction commits."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
@@ -14,6 +15,7 @@ from gazouille.core.db import after_commit, insert_ignore
 from gazouille.core.ids import new_id
 from gazouille.models.jobs import Job
 
+log = logging.getLogger(__name__)
 DEFAULT_MAX_ATTEMPTS = 8
 _wakers: list[Callable[[], Awaitable[None]]] = []
 
@@ -31,7 +33,10 @@ def remove_waker(waker: Callable[[], Awaitable[None]]) -> None:
 
 async def _wake() -> None:
     for waker in list(_wakers):
-        await waker()
+        try:
+            await waker()
+        except Exception:  # polling picks the job up anyway
+            log.warning("waking the workers failed", exc_info=True)
 
 
 async def enqueue(
@@ -57,7 +62,7 @@ async def enqueue(
         "created_at": now,
         "dedupe_key": dedupe_key,
     }
-    await insert_ignore(session, Job, values)
+    await insert_ignore(session, Job, values, ["dedupe_key"])
     if not session.info.get("jobs_wake_registered"):
         session.info["jobs_wake_registered"] = True
         after_commit(session, _wake)

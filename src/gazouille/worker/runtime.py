@@ -14,7 +14,7 @@ import logging
 import random
 import traceback
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -37,7 +37,6 @@ class JobContext:
 
     db: Database
     pubsub: PubSub
-    services: dict[str, Any] = field(default_factory=dict)
 
 
 Handler = Callable[[JobContext, dict[str, Any]], Awaitable[None]]
@@ -59,7 +58,8 @@ class Registry:
 
 
 def backoff(attempts: int) -> timedelta:
-    """Sidekiq-like: 15 s, 31 s, 1.5 min, 4.5 min, 10.6 min… about 3 days over 16 tries."""
+    """Sidekiq-like polynomial backoff: about 16 s, 32 s, 1.5 min, 4.5 min, 10.5 min, 22 min,
+    40 min after tries 1 to 7; a job allowed 16 tries keeps trying for about 3 days."""
     return timedelta(seconds=attempts**4 + 15 + random.uniform(0, 10) * attempts)
 
 
@@ -100,10 +100,22 @@ async def claim(db: Database, limit: int) -> list[ClaimedJob]:
 
 async def _finish(db: Database, job: ClaimedJob, error: str | None) -> None:
     now = clock.now()
+    # A finished job frees its dedupe key: the same work may be asked for again later.
     if error is None:
-        values: dict[str, Any] = {"state": "done", "finished_at": now, "locked_until": None}
+        values: dict[str, Any] = {
+            "state": "done",
+            "finished_at": now,
+            "locked_until": None,
+            "dedupe_key": None,
+        }
     elif job.attempts >= job.max_attempts:
-        values = {"state": "dead", "finished_at": now, "last_error": error, "locked_until": None}
+        values = {
+            "state": "dead",
+            "finished_at": now,
+            "last_error": error,
+            "locked_until": None,
+            "dedupe_key": None,
+        }
     else:
         values = {
             "state": "pending",
@@ -168,9 +180,6 @@ class Worker:
         self._wake = asyncio.Event()
         self._stopping = False
         self._running: set[asyncio.Task[bool]] = set()
-
-    def wake(self) -> None:
-        self._wake.set()
 
     async def _listen(self) -> None:
         async for _ in self.ctx.pubsub.subscribe(JOBS_CHANNEL):

@@ -96,7 +96,7 @@ async def update_credentials(request: Request) -> JSON:
 
 @router.get("/api/v1/accounts/lookup")
 async def lookup(request: Request) -> JSON:
-    await optional_viewer(request)
+    await optional_viewer(request, "read:accounts")
     params = await read_params(request)
     async with state(request).db.read() as session:
         account = await accounts_repo.find_by_acct(session, params.get_str("acct") or "")
@@ -123,7 +123,7 @@ async def get_relationships(request: Request) -> JSON:
 
 @router.get("/api/v1/accounts/{account_id}")
 async def get_account(request: Request, account_id: str) -> JSON:
-    await optional_viewer(request)
+    await optional_viewer(request, "read:accounts")
     async with state(request).db.read() as session:
         account = await access_account(session, _id(account_id))
         return JSON(account_json(account))

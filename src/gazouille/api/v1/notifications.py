@@ -13,11 +13,10 @@ from gazouille.api.common import page_params
 from gazouille.api.params import read_params
 from gazouille.api.responses import JSON, paged
 from gazouille.api.serializers import notification_json
+from gazouille.core.errors import NotFound
 from gazouille.core.ids import parse_id
-from gazouille.domains.accounts import repository as accounts_repo
 from gazouille.domains.notifications import service as notifications
-from gazouille.domains.statuses.presenters import present_statuses
-from gazouille.models import Notification, Status
+from gazouille.models import Notification
 
 router = APIRouter()
 
@@ -25,25 +24,10 @@ router = APIRouter()
 async def _render(
     session: AsyncSession, viewer_id: int, rows: Sequence[Notification]
 ) -> list[dict[str, Any]]:
-    """A page of notifications in a fixed number of queries."""
-    accounts = await accounts_repo.get_accounts(session, {n.from_account_id for n in rows})
-    status_ids = {n.status_id for n in rows if n.status_id}
-    statuses: list[Status] = []
-    if status_ids:
-        from sqlalchemy import select
-
-        statuses = list(
-            (await session.execute(select(Status).where(Status.id.in_(status_ids)))).scalars()
-        )
-    views = {v.status.id: v for v in await present_statuses(session, viewer_id, statuses)}
-    result = []
-    for row in rows:
-        account = accounts.get(row.from_account_id)
-        status = views.get(row.status_id) if row.status_id else None
-        if account is None or (row.status_id and status is None):
-            continue
-        result.append(notification_json(row, account, status))
-    return result
+    return [
+        notification_json(v.notification, v.account, v.status)
+        for v in await notifications.present(session, viewer_id, rows)
+    ]
 
 
 @router.get("/api/v1/notifications")
@@ -66,15 +50,9 @@ async def list_notifications(request: Request) -> JSON:
 @router.get("/api/v1/notifications/unread_count")
 async def unread_count(request: Request) -> JSON:
     viewer = await require_viewer(request, "read:notifications")
-    from sqlalchemy import func, select
-
     async with state(request).db.read() as session:
-        count = await session.scalar(
-            select(func.count())
-            .select_from(Notification)
-            .where(Notification.account_id == viewer.account.id)
-        )
-    return JSON({"count": min(int(count or 0), 1000)})
+        count = await notifications.unread_count(session, viewer.account.id)
+    return JSON({"count": count})
 
 
 @router.post("/api/v1/notifications/clear")
@@ -94,8 +72,6 @@ async def get_one(request: Request, notification_id: str) -> JSON:
         )
         items = await _render(session, viewer.account.id, [row])
     if not items:
-        from gazouille.core.errors import NotFound
-
         raise NotFound()
     return JSON(items[0])
 

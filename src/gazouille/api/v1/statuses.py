@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from fastapi import APIRouter, Request
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gazouille.api.auth import optional_viewer, require_viewer, state
@@ -18,7 +17,7 @@ from gazouille.core.ids import parse_id
 from gazouille.domains import instance
 from gazouille.domains.statuses import queries
 from gazouille.domains.statuses import service as statuses
-from gazouille.domains.statuses.policy import access_status, visible_to
+from gazouille.domains.statuses.policy import access_status
 from gazouille.domains.statuses.presenters import present_statuses
 from gazouille.models import Account, Status
 
@@ -68,15 +67,7 @@ async def get_many(request: Request) -> JSON:
     ids = [i for i in (parse_id(v) for v in params.get_strs("id")[:40]) if i]
     viewer_id = viewer.account.id if viewer else None
     async with state(request).db.read() as session:
-        rows = list(
-            (
-                await session.execute(
-                    select(Status).where(Status.id.in_(ids), visible_to(viewer_id))
-                )
-            ).scalars()
-        )
-        order = {i: n for n, i in enumerate(ids)}
-        rows.sort(key=lambda s: order[s.id])
+        rows = await queries.get_many(session, viewer_id, ids)
         return JSON(await render_statuses(session, viewer_id, rows))
 
 

@@ -6,7 +6,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gazouille.config import Registrations
@@ -15,7 +14,7 @@ from gazouille.core.errors import Forbidden, ValidationFailed
 from gazouille.core.security import hash_password, verify_password
 from gazouille.core.text import MentionRef, ResolvedMention, render_plain_text
 from gazouille.domains.accounts import repository as repo
-from gazouille.models import Account, Status, User
+from gazouille.models import Account, User
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_]{1,30}$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -38,6 +37,11 @@ RESERVED = {
 }
 MAX_FIELDS = 4
 ROLES = ("user", "moderator", "admin")
+
+
+async def find_by_acct(session: AsyncSession, acct: str) -> Account | None:
+    """``user``, ``user@this.domain`` or ``user@remote.domain`` (for other domains)."""
+    return await repo.find_by_acct(session, acct)
 
 
 def _invalid(field_name: str, code: str, description: str) -> ValidationFailed:
@@ -144,6 +148,11 @@ async def set_password(session: AsyncSession, user: User, password: str) -> None
     await session.flush()
 
 
+async def approve(session: AsyncSession, user: User) -> None:
+    user.approved = True
+    await session.flush()
+
+
 async def set_role(session: AsyncSession, user: User, role: str) -> None:
     if role not in ROLES:
         raise _invalid("role", "ERR_INVALID", f"must be one of {', '.join(ROLES)}")
@@ -219,23 +228,3 @@ async def update_profile(
         user.default_language = change.language[:16] or None
     account.updated_at = clock.now()
     await session.flush()
-
-
-async def refresh_counts(session: AsyncSession, account_id: int) -> None:
-    """Recompute an account's counters from the rows (repair tool; the hot path increments)."""
-    from gazouille.models import Follow
-
-    statuses = select(func.count()).select_from(Status).where(Status.account_id == account_id)
-    followers = (
-        select(func.count()).select_from(Follow).where(Follow.target_account_id == account_id)
-    )
-    following = select(func.count()).select_from(Follow).where(Follow.account_id == account_id)
-    await session.execute(
-        update(Account)
-        .where(Account.id == account_id)
-        .values(
-            statuses_count=statuses.scalar_subquery(),
-            followers_count=followers.scalar_subquery(),
-            following_count=following.scalar_subquery(),
-        )
-    )

@@ -88,4 +88,5 @@ async def create_notification(ctx: JobContext, payload: dict[str, Any]) -> None:
                 "dedupe_key": _dedupe_key(kind, sender, status_id),
                 "created_at": clock.now(),
             },
+            ["account_id", "dedupe_key"],
         )

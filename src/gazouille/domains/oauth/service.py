@@ -168,9 +168,9 @@ async def check_authorization_request(
     wanted = scope_rules.parse(scope, default=app.scopes.split()[0] if app.scopes else "read")
     if scope_rules.unknown(wanted) or not scope_rules.subset(wanted, app.scopes.split()):
         raise OAuthError("invalid_scope", "The requested scope is invalid, unknown, or malformed.")
-    method = code_challenge_method or ("plain" if code_challenge else None)
-    if code_challenge and method not in ("S256", "plain"):
-        raise OAuthError("invalid_request", "Unsupported code_challenge_method.")
+    method = code_challenge_method or ("S256" if code_challenge else None)
+    if code_challenge and method != "S256":
+        raise OAuthError("invalid_request", "Only the S256 code_challenge_method is supported.")
     return AuthorizationRequest(app, redirect, wanted, state, code_challenge, method)
 
 
@@ -218,11 +218,9 @@ def _verify_pkce(code: OAuthAuthorizationCode, verifier: str | None) -> bool:
         return True
     if not verifier:
         return False
-    if code.code_challenge_method == "S256":
-        digest = hashlib.sha256(verifier.encode()).digest()
-        computed = base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
-        return constant_time_equal(computed, code.code_challenge)
-    return constant_time_equal(verifier, code.code_challenge)
+    digest = hashlib.sha256(verifier.encode()).digest()
+    computed = base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+    return constant_time_equal(computed, code.code_challenge)
 
 
 @dataclass
@@ -352,15 +350,3 @@ async def authenticate_token(session: AsyncSession, token: str) -> TokenInfo | N
         return None
     token_row, app, user, account = row
     return TokenInfo(token_row, app, user, account)
-
-
-async def revoke_application_tokens(
-    session: AsyncSession, user_id: int, application_id: int
-) -> None:
-    await session.execute(
-        update(OAuthAccessToken)
-        .where(
-            OAuthAccessToken.user_id == user_id, OAuthAccessToken.application_id == application_id
-        )
-        .values(revoked_at=clock.now())
-    )

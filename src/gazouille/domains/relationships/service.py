@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gazouille.core.errors import Forbidden, NotFound
@@ -221,6 +221,15 @@ async def relationships(
     return result
 
 
+async def count_follow_requests(session: AsyncSession, account_id: int) -> int:
+    count = await session.scalar(
+        select(func.count())
+        .select_from(FollowRequest)
+        .where(FollowRequest.target_account_id == account_id)
+    )
+    return int(count or 0)
+
+
 async def followers(
     session: AsyncSession, account_id: int, page: PageParams
 ) -> list[tuple[int, Account]]:
@@ -256,8 +265,3 @@ async def follow_requests(
     )
     rows = (await session.execute(paginate(stmt, FollowRequest.id, page))).all()
     return newest_first([(r[0], r[1]) for r in rows], page)
-
-
-def followed_ids_subquery(account_id: int) -> Any:
-    """SELECT of the ids ``account_id`` follows, for timelines and visibility."""
-    return select(Follow.target_account_id).where(Follow.account_id == account_id)

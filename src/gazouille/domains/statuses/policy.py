@@ -45,8 +45,3 @@ async def access_status(
     if status is None:
         raise NotFound()
     return status
-
-
-async def can_see(session: AsyncSession, viewer_id: int | None, status_id: int) -> bool:
-    stmt = select(Status.id).where(Status.id == status_id, visible_to(viewer_id))
-    return (await session.execute(stmt)).first() is not None

@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from sqlalchemy import and_, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gazouille.core.pagination import PageParams, newest_first, paginate
+from gazouille.domains.relationships.service import AccountPageQuery
+
+__all__ = [
+    "AccountPageQuery",
+    "account_statuses",
+    "context",
+    "favourited_by",
+    "get_many",
+    "reblogged_by",
+]
 from gazouille.domains.statuses.policy import visible_to
 from gazouille.models import Account, Favourite, Status
 
-AccountPageQuery = Callable[[AsyncSession, int, PageParams], Awaitable[list[tuple[int, Account]]]]
 MAX_ANCESTORS = 40
 MAX_DEPTH = 60
 MAX_DESCENDANTS = 4096
@@ -80,6 +88,17 @@ async def context(session: AsyncSession, viewer_id: int | None, status: Status) 
         ordered.append(node)
         stack.extend(reversed(children.get(node.id, [])))
     return Context(ancestors, ordered)
+
+
+async def get_many(session: AsyncSession, viewer_id: int | None, ids: list[int]) -> list[Status]:
+    """The visible statuses among ``ids``, in the order asked."""
+    rows = list(
+        (
+            await session.execute(select(Status).where(Status.id.in_(ids), visible_to(viewer_id)))
+        ).scalars()
+    )
+    order = {i: n for n, i in enumerate(ids)}
+    return sorted(rows, key=lambda s: order[s.id])
 
 
 @dataclass

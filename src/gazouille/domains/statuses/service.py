@@ -20,7 +20,7 @@ from gazouille.core.text import (
     plain_text_length,
     render_plain_text,
 )
-from gazouille.domains.accounts import repository as accounts_repo
+from gazouille.domains.accounts import service as accounts
 from gazouille.domains.notifications.tasks import enqueue_notification
 from gazouille.domains.statuses.policy import access_status
 from gazouille.models import (
@@ -58,7 +58,7 @@ async def _resolve_mentions(session: AsyncSession, text: str) -> dict[MentionRef
     found: dict[MentionRef, Account] = {}
     for ref in extract_mentions(text):
         acct = ref.username if ref.domain is None else f"{ref.username}@{ref.domain}"
-        account = await accounts_repo.find_by_acct(session, acct)
+        account = await accounts.find_by_acct(session, acct)
         if account is not None:
             found[ref] = account
     return found
@@ -69,7 +69,10 @@ async def _upsert_tags(session: AsyncSession, names: list[str]) -> list[int]:
     for name in names:
         key = normalize_tag(name)
         await insert_ignore(
-            session, Tag, {"id": new_id(), "name": name, "name_key": key, "created_at": clock.now()}
+            session,
+            Tag,
+            {"id": new_id(), "name": name, "name_key": key, "created_at": clock.now()},
+            ["name_key"],
         )
         tag_id = (await session.execute(select(Tag.id).where(Tag.name_key == key))).scalar_one()
         ids.append(tag_id)
@@ -219,6 +222,7 @@ async def favourite(session: AsyncSession, actor: Account, status_id: int | None
         session,
         Favourite,
         {"id": new_id(), "account_id": actor.id, "status_id": status.id, "created_at": clock.now()},
+        ["account_id", "status_id"],
     )
     if inserted:
         await session.execute(
@@ -322,6 +326,7 @@ async def bookmark(session: AsyncSession, actor: Account, status_id: int | None)
         session,
         Bookmark,
         {"id": new_id(), "account_id": actor.id, "status_id": status.id, "created_at": clock.now()},
+        ["account_id", "status_id"],
     )
     return status
 
