@@ -8,6 +8,7 @@ meets the in-process tests that TRUNCATE the ``test`` database.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import secrets
 import signal
@@ -55,19 +56,11 @@ def _admin_sql(sql: str) -> None:
 
 @pytest.fixture(scope="session")
 def live_database() -> Iterator[str]:
-    """'' (SQLite in the data dir) or the URL of a fresh PostgreSQL database, dropped after."""
-    if not PG_URL:
-        yield ""
-        return
-    name = f"gazouille_live_{secrets.token_hex(4)}"
-    _admin_sql(f'CREATE DATABASE "{name}"')
-    try:
-        yield _with_database(PG_URL, name)
-    finally:
-        _admin_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with fresh_database() as url:
+        yield url
 
 
-def _stop(proc: subprocess.Popen[bytes]) -> None:
+def stop(proc: subprocess.Popen[bytes]) -> None:
     if proc.poll() is not None:
         return
     proc.send_signal(signal.SIGTERM)
@@ -91,16 +84,11 @@ def wait_healthy(proc: subprocess.Popen[bytes], base_url: str, stderr_path: Path
         except httpx.HTTPError:
             pass
         time.sleep(0.2)
-    _stop(proc)
+    stop(proc)
     pytest.fail(f"gazouille serve not healthy after {START_TIMEOUT}s:\n{stderr_path.read_text()}")
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory, live_database: str) -> Iterator[str]:
-    """Start ``gazouille serve --migrate`` on a free loopback port; yield its base URL."""
-    port = free_port()
-    base_url = f"http://localhost:{port}"
-    data_dir = tmp_path_factory.mktemp("live-data")
+def server_env(base_url: str, data_dir: Path, database: str) -> dict[str, str]:
     env = {
         **os.environ,
         "GAZOUILLE_PUBLIC_URL": base_url,
@@ -111,20 +99,46 @@ def live_server(tmp_path_factory: pytest.TempPathFactory, live_database: str) ->
     }
     for key in ("GAZOUILLE_DATABASE_URL", "GAZOUILLE_REDIS_URL"):
         env.pop(key, None)
-    if live_database:
-        env["GAZOUILLE_DATABASE_URL"] = live_database
+    if database:
+        env["GAZOUILLE_DATABASE_URL"] = database
     if REDIS_URL:
         env["GAZOUILLE_REDIS_URL"] = REDIS_URL
-    stderr_path = data_dir / "server.log"
-    with stderr_path.open("wb") as stderr:
-        proc = subprocess.Popen(
-            [str(BIN_DIR / "gazouille"), "serve", "--migrate", "--port", str(port)],
-            env=env,
-            stdout=stderr,
-            stderr=stderr,
+    return env
+
+
+def start(args: list[str], env: dict[str, str], log_path: Path) -> subprocess.Popen[bytes]:
+    """Start ``gazouille <args>`` with its output appended to ``log_path``."""
+    with log_path.open("ab") as log:
+        return subprocess.Popen(
+            [str(BIN_DIR / "gazouille"), *args], env=env, stdout=log, stderr=log
         )
+
+
+@contextlib.contextmanager
+def fresh_database() -> Iterator[str]:
+    """'' (SQLite in the data dir) or a new PostgreSQL database, dropped afterwards."""
+    if not PG_URL:
+        yield ""
+        return
+    name = f"gazouille_live_{secrets.token_hex(4)}"
+    _admin_sql(f'CREATE DATABASE "{name}"')
     try:
-        wait_healthy(proc, base_url, stderr_path)
+        yield _with_database(PG_URL, name)
+    finally:
+        _admin_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory, live_database: str) -> Iterator[str]:
+    """Start ``gazouille serve --migrate`` on a free loopback port; yield its base URL."""
+    port = free_port()
+    base_url = f"http://localhost:{port}"
+    data_dir = tmp_path_factory.mktemp("live-data")
+    env = server_env(base_url, data_dir, live_database)
+    log_path = data_dir / "server.log"
+    proc = start(["serve", "--migrate", "--port", str(port)], env, log_path)
+    try:
+        wait_healthy(proc, base_url, log_path)
         yield base_url
     finally:
-        _stop(proc)
+        stop(proc)
