@@ -85,6 +85,9 @@ def serve(
     from gazouille.main import create_app
 
     settings = _settings()
+    if port:
+        # The public URL follows --port unless GAZOUILLE_PUBLIC_URL says otherwise.
+        settings = load_settings(port=port)
     if migrate_first:
         upgrade(settings.effective_database_url)
     logging.basicConfig(
