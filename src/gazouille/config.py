@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     password_grant: bool = False
     host: str = "127.0.0.1"
     port: int = Field(default=3000, ge=1, le=65535)
+    # Outgoing requests to private/loopback addresses: tests and local development only.
+    allow_private_addresses: bool = False
 
     @field_validator("public_url")
     @classmethod

@@ -17,6 +17,7 @@ from gazouille.config import Settings, get_settings, set_settings
 from gazouille.core.db import Database
 from gazouille.core.pubsub import make_pubsub
 from gazouille.core.state import AppState
+from gazouille.domains.cards import service as cards
 from gazouille.domains.notifications import tasks as notification_tasks
 from gazouille.worker import queue
 from gazouille.worker.runtime import JOBS_CHANNEL, JobContext, Registry, Worker
@@ -28,6 +29,7 @@ STATIC = Path(__file__).resolve().parent / "static"
 def build_registry() -> Registry:
     registry = Registry()
     registry.register(notification_tasks.JOB_KIND, notification_tasks.create_notification)
+    registry.register(cards.JOB_KIND, cards.fetch_card)
     return registry
 
 
