@@ -7,7 +7,7 @@ PG_URL ?= postgresql://127.0.0.1:5432/test
 REDIS_URL ?= redis://127.0.0.1:6379/0
 PYTEST_ARGS ?=
 
-.PHONY: install run test test-postgres lint format clean
+.PHONY: install run test test-postgres lint format clean bench bench-quick
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,15 @@ test-postgres: $(STAMP)
 	GAZOUILLE_TEST_DATABASE_URL=$${GAZOUILLE_TEST_DATABASE_URL:-$(PG_URL)} \
 	GAZOUILLE_TEST_REDIS_URL=$${GAZOUILLE_TEST_REDIS_URL:-$(REDIS_URL)} \
 	$(BIN)/pytest -q $(PYTEST_ARGS)
+
+BACKEND ?= sqlite
+SIZE ?= M
+bench: $(STAMP)
+	$(BIN)/python -m gazouille.bench.run --backend $(BACKEND) --size $(SIZE)
+
+# A short run on size S that checks the suite still works (no timing thresholds).
+bench-quick: $(STAMP)
+	$(BIN)/python -m gazouille.bench.run --backend $(BACKEND) --size S --quick
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests
