@@ -7,7 +7,7 @@ PG_URL ?= postgresql://127.0.0.1:5432/test
 REDIS_URL ?= redis://127.0.0.1:6379/0
 PYTEST_ARGS ?=
 
-.PHONY: install run test test-postgres lint format clean bench bench-quick
+.PHONY: install run test test-postgres lint format clean translations screenshots bench bench-quick
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -23,9 +23,11 @@ run: $(STAMP)
 	GAZOUILLE_PASSWORD_GRANT=$${GAZOUILLE_PASSWORD_GRANT:-true} $(BIN)/gazouille serve
 
 test: $(STAMP)
+	sh scripts/ensure-chromium.sh
 	$(BIN)/pytest -q $(PYTEST_ARGS)
 
 test-postgres: $(STAMP)
+	sh scripts/ensure-chromium.sh
 	GAZOUILLE_TEST_DATABASE_URL=$${GAZOUILLE_TEST_DATABASE_URL:-$(PG_URL)} \
 	GAZOUILLE_TEST_REDIS_URL=$${GAZOUILLE_TEST_REDIS_URL:-$(REDIS_URL)} \
 	$(BIN)/pytest -q $(PYTEST_ARGS)
@@ -38,6 +40,21 @@ bench: $(STAMP)
 # A short run on size S that checks the suite still works (no timing thresholds).
 bench-quick: $(STAMP)
 	$(BIN)/python -m gazouille.bench.run --backend $(BACKEND) --size S --quick
+
+# The browser test's screenshots of the main pages, written to docs/screenshots/.
+screenshots: $(STAMP)
+	sh scripts/ensure-chromium.sh
+	GAZOUILLE_SCREENSHOTS=docs $(BIN)/pytest -q tests/web/test_browser.py -k screenshots
+
+# The web interface's messages: extract, update both catalogues, compile (fill the French
+# msgstr in src/gazouille/web/translations/fr/LC_MESSAGES/messages.po, then run it again).
+TRANSLATIONS := src/gazouille/web/translations
+translations: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k gettext_noop -k ngettext:1,2 --no-location \
+		--sort-output --omit-header --project Gazouille -o $(TRANSLATIONS)/messages.pot .
+	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) \
+		--ignore-obsolete --no-fuzzy-matching --width 100
+	$(BIN)/pybabel compile -d $(TRANSLATIONS) --statistics
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests

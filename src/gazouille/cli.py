@@ -307,7 +307,9 @@ def jobs_retry(
 
 @app.command("bench-data")
 def bench_data(
-    size: str = typer.Option("S", help="S (1,000 accounts, 100,000 posts) or M (10,000 / 1,000,000)."),
+    size: str = typer.Option(
+        "S", help="S (1,000 accounts, 100,000 posts) or M (10,000 / 1,000,000)."
+    ),
     seed: int = typer.Option(42, help="Random seed: the same seed gives the same community."),
 ) -> None:
     """Generate a deterministic benchmark community in the configured (empty) database."""
@@ -323,11 +325,22 @@ def bench_data(
     spec = SIZES[size.upper()]
     settings = _settings()
     upgrade(settings.effective_database_url)
-    totals = {"accounts": spec.local_accounts + spec.remote_accounts, "users": spec.local_accounts,
-              "tokens": spec.local_accounts, "follows": 0, "posts": spec.posts, "counters": 0}
+    totals = {
+        "accounts": spec.local_accounts + spec.remote_accounts,
+        "users": spec.local_accounts,
+        "tokens": spec.local_accounts,
+        "follows": 0,
+        "posts": spec.posts,
+        "counters": 0,
+    }
     started = time.monotonic()
-    with Progress(TextColumn("{task.description:>9}"), BarColumn(), TextColumn("{task.completed:>9,}"),
-                  TimeElapsedColumn(), console=console) as bar:
+    with Progress(
+        TextColumn("{task.description:>9}"),
+        BarColumn(),
+        TextColumn("{task.completed:>9,}"),
+        TimeElapsedColumn(),
+        console=console,
+    ) as bar:
         tasks: dict[str, Any] = {}
 
         def progress(label: str, amount: int) -> None:
@@ -343,16 +356,22 @@ def bench_data(
         except RuntimeError as exc:
             _fail(str(exc))
     meta = {
-        "size": spec.name, "seed": seed, "public_url": settings.public_url,
+        "size": spec.name,
+        "seed": seed,
+        "public_url": settings.public_url,
         "active_ids": [str(i) for i in result.active_ids],
         "celebrity_ids": [str(i) for i in result.celebrity_ids],
-        "rare_word": result.rare_word, "common_word": result.common_word, "counts": result.counts,
+        "rare_word": result.rare_word,
+        "common_word": result.common_word,
+        "counts": result.counts,
         "seconds": round(time.monotonic() - started, 1),
     }
     path = settings.data_dir / "bench-dataset.json"
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(meta, indent=1))
-    console.print(f"Generated size {spec.name} in {meta['seconds']} s: {result.counts}. Metadata in {path}")
+    console.print(
+        f"Generated size {spec.name} in {meta['seconds']} s: {result.counts}. Metadata in {path}"
+    )
 
 
 @app.command("demo-admin", hidden=True)

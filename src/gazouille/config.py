@@ -38,6 +38,10 @@ class Settings(BaseSettings):
     password_grant: bool = False
     host: str = "127.0.0.1"
     port: int = Field(default=3000, ge=1, le=65535)
+    # Outgoing e-mail: smtp://user:password@host:587 (STARTTLS) or smtps://…:465; empty: the
+    # message is written to the log and shown in the admin area.
+    smtp_url: str = ""
+    smtp_from: str = ""
     # Outgoing requests to private/loopback addresses: tests and local development only.
     allow_private_addresses: bool = False
 
@@ -65,6 +69,13 @@ class Settings(BaseSettings):
             raise ValueError("must start with redis:// or rediss://")
         return value
 
+    @field_validator("smtp_url")
+    @classmethod
+    def _check_smtp_url(cls, value: str) -> str:
+        if value and not value.startswith(("smtp://", "smtps://")):
+            raise ValueError("must start with smtp:// or smtps://")
+        return value
+
     @model_validator(mode="after")
     def _default_public_url_follows_port(self) -> Settings:
         """Without GAZOUILLE_PUBLIC_URL, the world reaches us at localhost on our port."""
@@ -76,6 +87,12 @@ class Settings(BaseSettings):
     def local_domain(self) -> str:
         """host[:port] as the world sees it: the domain part of local accounts' acct."""
         return urlsplit(self.public_url).netloc
+
+    @cached_property
+    def mail_from(self) -> str:
+        """The From address of outgoing e-mail."""
+        host = urlsplit(self.public_url).hostname or "localhost"
+        return self.smtp_from or f"notifications@{host}"
 
     @cached_property
     def effective_database_url(self) -> str:

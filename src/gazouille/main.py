@@ -16,9 +16,19 @@ from gazouille.api import app as api_app
 from gazouille.config import Settings, get_settings, set_settings
 from gazouille.core.db import Database
 from gazouille.core.pubsub import make_pubsub
+from gazouille.core.ratelimit import make_ratelimiter
 from gazouille.core.state import AppState
 from gazouille.domains.cards import service as cards
+from gazouille.domains.conversations import tasks as conversation_tasks
+from gazouille.domains.mail import service as mail
+from gazouille.domains.media import tasks as media_tasks
 from gazouille.domains.notifications import tasks as notification_tasks
+from gazouille.domains.polls import tasks as poll_tasks
+from gazouille.domains.scheduled import tasks as scheduled_tasks
+from gazouille.domains.search import tasks as search_tasks
+from gazouille.domains.streaming import events as streaming_events
+from gazouille.domains.trends import tasks as trend_tasks
+from gazouille.web import app as web_app
 from gazouille.worker import queue
 from gazouille.worker.runtime import JOBS_CHANNEL, JobContext, Registry, Worker
 
@@ -29,17 +39,29 @@ STATIC = Path(__file__).resolve().parent / "static"
 def build_registry() -> Registry:
     registry = Registry()
     registry.register(notification_tasks.JOB_KIND, notification_tasks.create_notification)
+    registry.register(notification_tasks.STATUS_JOB_KIND, notification_tasks.notify_status_posted)
     registry.register(cards.JOB_KIND, cards.fetch_card)
+    registry.register(trend_tasks.JOB_KIND, trend_tasks.refresh_trends, every=trend_tasks.EVERY)
+    registry.register(search_tasks.JOB_KIND, search_tasks.sweep_index, every=search_tasks.EVERY)
+    registry.register(conversation_tasks.JOB_KIND, conversation_tasks.add_status)
+    registry.register(media_tasks.PROCESS_JOB, media_tasks.process_media)
+    registry.register(poll_tasks.EXPIRE_JOB, poll_tasks.close_poll)
+    registry.register(scheduled_tasks.PUBLISH_JOB, scheduled_tasks.publish_scheduled)
+    registry.register(mail.JOB_KIND, mail.send_mail)
     return registry
 
 
 def build_state(settings: Settings) -> AppState:
     set_settings(settings)
-    return AppState(
+    app_state = AppState(
         settings=settings,
         db=Database(settings.effective_database_url),
         pubsub=make_pubsub(settings.redis_url),
+        ratelimiter=make_ratelimiter(settings.redis_url),
     )
+    # Streaming events of this database's transactions go out on this pub/sub.
+    streaming_events.attach(app_state.db.write_engine, app_state.pubsub)
+    return app_state
 
 
 def wire_job_wakeups(state: AppState) -> Callable[[], None]:
@@ -98,4 +120,5 @@ def create_app(settings: Settings | None = None, *, run_worker: bool = True) -> 
     async def missing_header() -> FileResponse:
         return FileResponse(STATIC / "header-missing.png", media_type="image/png")
 
+    web_app.install(app)
     return app

@@ -11,9 +11,30 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from gazouille.api import instance, oauth
+from gazouille.api import instance, oauth, streaming
 from gazouille.api.responses import error
-from gazouille.api.v1 import accounts, notifications, statuses, timelines
+from gazouille.api.v1 import (
+    accounts,
+    conversations,
+    filters,
+    lists,
+    markers,
+    misc,
+    notifications,
+    relationships,
+    reports,
+    statuses,
+    timelines,
+)
+from gazouille.api.v1 import directory as directory_api
+from gazouille.api.v1 import media as media_api
+from gazouille.api.v1 import polls as polls_api
+from gazouille.api.v1 import scheduled_statuses as scheduled_api
+from gazouille.api.v1 import suggestions as suggestions_api
+from gazouille.api.v1 import tags as tags_api
+from gazouille.api.v1 import trends as trends_api
+from gazouille.api.v2 import notifications as notifications_v2
+from gazouille.api.v2 import search as search_api
 from gazouille.core.errors import GazouilleError
 from gazouille.domains.oauth.service import OAuthError
 
@@ -25,6 +46,23 @@ ROUTERS = [
     statuses.router,
     timelines.router,
     notifications.router,
+    notifications_v2.router,
+    markers.router,
+    streaming.router,
+    relationships.router,
+    misc.router,
+    lists.router,
+    filters.router,
+    reports.router,
+    conversations.router,
+    tags_api.router,
+    search_api.router,
+    trends_api.router,
+    suggestions_api.router,
+    directory_api.router,
+    media_api.router,
+    polls_api.router,
+    scheduled_api.router,
 ]
 HTTP_MESSAGES = {404: "Record not found", 405: "Method not allowed"}
 

@@ -34,9 +34,16 @@ async def access_account(session: AsyncSession, account_id: int | None) -> Accou
 
 
 async def render_statuses(
-    session: AsyncSession, viewer_id: int | None, statuses: Sequence[Status]
+    session: AsyncSession,
+    viewer_id: int | None,
+    statuses: Sequence[Status],
+    *,
+    context: str | None = None,
 ) -> list[dict[str, Any]]:
-    return [status_json(v) for v in await present_statuses(session, viewer_id, statuses)]
+    """``context``: where the statuses are shown, for the viewer's filters (see
+    domains/filters/matching.py); a status a ``hide`` filter matches there is left out."""
+    views = await present_statuses(session, viewer_id, statuses, context=context)
+    return [status_json(v) for v in views]
 
 
 async def render_status(

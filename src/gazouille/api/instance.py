@@ -12,6 +12,7 @@ from gazouille.api.auth import state
 from gazouille.api.responses import JSON
 from gazouille.api.serializers import account_json
 from gazouille.config import Registrations
+from gazouille.core import media_processing as media_limits
 from gazouille.core import urls
 from gazouille.domains import instance
 
@@ -35,13 +36,13 @@ def _configuration(settings: instance.InstanceSettings) -> dict[str, Any]:
             "characters_reserved_per_url": 23,
         },
         "media_attachments": {
-            "supported_mime_types": [],
-            "description_limit": 1500,
-            "image_size_limit": 0,
-            "image_matrix_limit": 0,
-            "video_size_limit": 0,
-            "video_frame_rate_limit": 0,
-            "video_matrix_limit": 0,
+            "supported_mime_types": list(media_limits.SUPPORTED_TYPES),
+            "description_limit": media_limits.DESCRIPTION_LIMIT,
+            "image_size_limit": media_limits.IMAGE_SIZE_LIMIT,
+            "image_matrix_limit": media_limits.IMAGE_MATRIX_LIMIT,
+            "video_size_limit": media_limits.VIDEO_SIZE_LIMIT,
+            "video_frame_rate_limit": media_limits.VIDEO_FRAME_RATE_LIMIT,
+            "video_matrix_limit": media_limits.VIDEO_MATRIX_LIMIT,
         },
         "polls": {
             "max_options": 4,
@@ -64,7 +65,7 @@ async def instance_v2(request: Request) -> JSON:
         settings = await instance.load_settings(session)
         stats = await instance.stats(session)
         contact = await instance.contact_account(session)
-    mode = app_state.settings.registrations
+    mode = settings.registration_mode(app_state.settings.registrations)
     return JSON(
         {
             "domain": urls.local_domain(),
@@ -85,7 +86,8 @@ async def instance_v2(request: Request) -> JSON:
                 "min_age": None,
                 "reason_required": mode is Registrations.APPROVAL,
             },
-            "api_versions": {"mastodon": 1},
+            # 2: grouped notifications (/api/v2/notifications), which Phanpy switches to.
+            "api_versions": {"mastodon": 2},
             "contact": {
                 "email": settings.contact_email,
                 "account": account_json(contact) if contact else None,
@@ -102,7 +104,7 @@ async def instance_v1(request: Request) -> JSON:
         settings = await instance.load_settings(session)
         stats = await instance.stats(session)
         contact = await instance.contact_account(session)
-    mode = app_state.settings.registrations
+    mode = settings.registration_mode(app_state.settings.registrations)
     configuration = _configuration(settings)
     configuration.pop("urls")
     configuration.pop("vapid")
@@ -179,7 +181,8 @@ async def nodeinfo(request: Request) -> JSON:
                 },
                 "localPosts": stats.status_count,
             },
-            "openRegistrations": app_state.settings.registrations is not Registrations.CLOSED,
+            "openRegistrations": settings.registration_mode(app_state.settings.registrations)
+            is not Registrations.CLOSED,
             "metadata": {
                 "nodeName": settings.title,
                 "nodeDescription": settings.short_description,
@@ -187,6 +190,12 @@ async def nodeinfo(request: Request) -> JSON:
             },
         }
     )
+
+
+@router.get("/health/live")
+async def liveness() -> JSON:
+    """Alive, without touching the database: the framework's own cost (the benchmarks' floor)."""
+    return JSON({"status": "ok"})
 
 
 @router.get("/health")

@@ -5,12 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from gazouille.api.filter_json import filter_result_json
 from gazouille.core import urls
 from gazouille.core.clock import iso
+from gazouille.core.storage import public_url
 from gazouille.core.text import render_inline
+from gazouille.domains.polls.presenters import PollView
 from gazouille.domains.relationships.service import Relationship
-from gazouille.domains.statuses.presenters import StatusView
-from gazouille.models import Account, Notification, OAuthApplication, User
+from gazouille.domains.scheduled.service import ScheduledView
+from gazouille.domains.statuses.edits import EditView
+from gazouille.domains.statuses.presenters import QuoteView, StatusView
+from gazouille.models import Account, MediaAttachment, Notification, OAuthApplication, User
 
 ROLE_OWNER = {
     "id": "3",
@@ -35,8 +40,8 @@ def acct(account: Account) -> str:
 
 def account_json(account: Account) -> dict[str, Any]:
     created = account.created_at.replace(hour=0, minute=0, second=0, microsecond=0)
-    avatar = account.avatar_url or urls.default_avatar()
-    header = account.header_url or urls.default_header()
+    avatar = public_url(account.avatar_key) or account.avatar_url or urls.default_avatar()
+    header = public_url(account.header_key) or account.header_url or urls.default_header()
     return {
         "id": str(account.id),
         "username": account.username,
@@ -122,7 +127,7 @@ def _status_body(view: StatusView) -> dict[str, Any]:
         "replies_count": max(status.replies_count, 0),
         "reblogs_count": max(status.reblogs_count, 0),
         "favourites_count": max(status.favourites_count, 0),
-        "quotes_count": 0,
+        "quotes_count": max(status.quotes_count or 0, 0),
         "edited_at": iso(status.edited_at),
         "content": status.content,
         "reblog": None,
@@ -132,24 +137,109 @@ def _status_body(view: StatusView) -> dict[str, Any]:
             else None
         ),
         "account": account_json(view.account),
-        "media_attachments": [],
+        "media_attachments": [media_json(m) for m in view.media],
         "mentions": [
             {"id": str(m.id), "username": m.username, "url": m.url or m.uri, "acct": acct(m)}
             for m in view.mentions
         ],
         "tags": [{"name": t.name.lower(), "url": urls.tag_url(t.name.lower())} for t in view.tags],
         "emojis": [],
-        "quote": None,
+        "quote": quote_json(view.quote),
         "card": None,
-        "poll": None,
+        "poll": poll_json(view.poll),
     }
     for flag in ("favourited", "reblogged", "muted", "bookmarked", "pinned"):
         value = getattr(view, flag)
         if value is not None:
             data[flag] = value
     if view.favourited is not None:
-        data["filtered"] = []
+        data["filtered"] = [filter_result_json(m) for m in view.filtered or []]
     return data
+
+
+def media_json(media: MediaAttachment) -> dict[str, Any]:
+    """MediaAttachment; ``url`` is null while the file is being processed."""
+    done = media.state == "done"
+    url = public_url(media.file_key) if done else None
+    meta: dict[str, Any] = dict(media.meta or {})
+    meta["focus"] = {"x": media.focus_x, "y": media.focus_y}
+    return {
+        "id": str(media.id),
+        "type": media.type,
+        "url": url,
+        "preview_url": (public_url(media.thumbnail_key) or url) if done else None,
+        "remote_url": media.remote_url,
+        "preview_remote_url": None,
+        "text_url": None,
+        "meta": meta,
+        "description": media.description,
+        "blurhash": media.blurhash,
+    }
+
+
+def poll_json(view: PollView | None) -> dict[str, Any] | None:
+    if view is None:
+        return None
+    poll = view.poll
+    tallies = list(poll.cached_tallies or [])
+    tallies += [0] * (len(poll.options) - len(tallies))
+    return {
+        "id": str(poll.id),
+        "expires_at": iso(poll.expires_at),
+        "expired": view.expired,
+        "multiple": poll.multiple,
+        "votes_count": max(poll.votes_count, 0),
+        "voters_count": max(poll.voters_count, 0),
+        "options": [
+            {"title": title, "votes_count": tallies[i] if view.show_totals else None}
+            for i, title in enumerate(poll.options)
+        ],
+        "emojis": [],
+        "voted": view.voted,
+        "own_votes": view.own_votes,
+    }
+
+
+def quote_json(quote: QuoteView | None) -> dict[str, Any] | None:
+    """Mastodon 4.5's Quote, or a ShallowQuote for a quote inside a quoted status."""
+    if quote is None:
+        return None
+    if quote.shallow:
+        return {"state": quote.state, "quoted_status_id": str(quote.quoted_status_id)}
+    return {
+        "state": quote.state,
+        "quoted_status": status_json(quote.status) if quote.status is not None else None,
+    }
+
+
+def scheduled_status_json(view: ScheduledView) -> dict[str, Any]:
+    return {
+        "id": str(view.row.id),
+        "scheduled_at": iso(view.row.scheduled_at),
+        "params": dict(view.row.params or {}),
+        "media_attachments": [media_json(m) for m in view.media],
+    }
+
+
+def status_edit_json(view: EditView) -> dict[str, Any]:
+    edit = view.edit
+    return {
+        "content": edit.content,
+        "spoiler_text": edit.spoiler_text,
+        "sensitive": edit.sensitive,
+        "created_at": iso(edit.created_at),
+        "account": account_json(view.account),
+        "poll": (
+            {"options": [{"title": t} for t in edit.poll_options]}
+            if edit.poll_options is not None
+            else None
+        ),
+        "media_attachments": [media_json(m) for m in view.media],
+        "emojis": [],
+        "quote": (
+            {"state": "accepted", "quoted_status_id": str(view.quote_id)} if view.quote_id else None
+        ),
+    }
 
 
 def status_json(view: StatusView) -> dict[str, Any]:
@@ -178,6 +268,7 @@ def relationship_json(rel: Relationship) -> dict[str, Any]:
         "blocked_by": rel.blocked_by,
         "muting": rel.muting,
         "muting_notifications": rel.muting_notifications,
+        "muting_expires_at": iso(rel.muting_expires_at),
         "requested": rel.requested,
         "requested_by": rel.requested_by,
         "domain_blocking": rel.domain_blocking,
@@ -193,7 +284,7 @@ def notification_json(
         "id": str(notification.id),
         "type": notification.type,
         "created_at": iso(notification.created_at),
-        "group_key": f"ungrouped-{notification.id}",
+        "group_key": notification.group_key or f"ungrouped-{notification.id}",
         "account": account_json(account),
     }
     if status is not None:

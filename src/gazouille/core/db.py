@@ -147,3 +147,20 @@ async def insert_ignore(
         stmt = sqlite_insert(model).values(**values).on_conflict_do_nothing(index_elements=conflict)
     result = await session.execute(stmt)
     return bool(getattr(result, "rowcount", 0))
+
+
+async def insert_from_select_ignore(
+    session: AsyncSession, model: Any, columns: list[str], rows: Any
+) -> int:
+    """INSERT INTO model (columns) SELECT … ON CONFLICT DO NOTHING; the number inserted."""
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        stmt: Any = pg_insert(model).from_select(columns, rows).on_conflict_do_nothing()
+    else:
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        stmt = sqlite_insert(model).from_select(columns, rows).on_conflict_do_nothing()
+    result = await session.execute(stmt)
+    return int(getattr(result, "rowcount", 0) or 0)

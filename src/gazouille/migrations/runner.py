@@ -51,10 +51,13 @@ async def pending_diffs(connection: AsyncConnection) -> list[Any]:
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
+    from gazouille.migrations.unmanaged import include_name
     from gazouille.models import Base
 
     def compare(sync_connection: Any) -> list[Any]:
-        context = MigrationContext.configure(sync_connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            sync_connection, opts={"compare_type": True, "include_name": include_name}
+        )
         return list(compare_metadata(context, Base.metadata))
 
     return await connection.run_sync(compare)

@@ -14,6 +14,7 @@ from gazouille.models.content import (
     StatusSearch,
     TrendSnapshot,
 )
+from gazouille.models.discovery import AccountSearch, SuggestionDismissal
 from gazouille.models.instance import InstanceSetting
 from gazouille.models.jobs import Job
 from gazouille.models.media import MediaAttachment
@@ -44,11 +45,13 @@ from gazouille.models.statuses import (
     StatusTag,
     Tag,
 )
+from gazouille.models.web import MailMessage, WebSession
 
 __all__ = [
     "Account",
     "AccountConversation",
     "AccountNote",
+    "AccountSearch",
     "Base",
     "Block",
     "Bookmark",
@@ -66,6 +69,7 @@ __all__ = [
     "Job",
     "List",
     "ListAccount",
+    "MailMessage",
     "Marker",
     "MediaAttachment",
     "Mention",
@@ -84,9 +88,11 @@ __all__ = [
     "StatusPin",
     "StatusSearch",
     "StatusTag",
+    "SuggestionDismissal",
     "Tag",
     "TagFollow",
     "TrendSnapshot",
     "User",
     "UserDomainBlock",
+    "WebSession",
 ]

@@ -23,6 +23,7 @@ class Notification(IdMixin, CreatedMixin, Base):
         # One notification per cause: makes the notify job idempotent.
         UniqueConstraint("account_id", "dedupe_key"),
         Index("ix_notifications_account_id_id", "account_id", "id"),
+        Index("ix_notifications_account_id_group_key", "account_id", "group_key"),
     )
 
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
@@ -32,3 +33,5 @@ class Notification(IdMixin, CreatedMixin, Base):
         ForeignKey("statuses.id", ondelete="CASCADE"), default=None, index=True
     )
     dedupe_key: Mapped[str] = mapped_column(String(200))
+    # Mastodon's grouping key ("favourite-<status id>-<hour bucket>"); None when ungrouped.
+    group_key: Mapped[str | None] = mapped_column(String(100), default=None)

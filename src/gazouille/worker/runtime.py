@@ -24,6 +24,7 @@ from gazouille.core import clock
 from gazouille.core.db import Database
 from gazouille.core.pubsub import PubSub
 from gazouille.models.jobs import Job
+from gazouille.worker.scheduler import Ticker
 
 log = logging.getLogger(__name__)
 
@@ -45,9 +46,12 @@ Handler = Callable[[JobContext, dict[str, Any]], Awaitable[None]]
 class Registry:
     def __init__(self) -> None:
         self._handlers: dict[str, Handler] = {}
+        self.periodic: dict[str, timedelta] = {}  # kind → period (worker/scheduler.py)
 
-    def register(self, kind: str, handler: Handler) -> None:
+    def register(self, kind: str, handler: Handler, *, every: timedelta | None = None) -> None:
         self._handlers[kind] = handler
+        if every is not None:
+            self.periodic[kind] = every
 
     def get(self, kind: str) -> Handler | None:
         return self._handlers.get(kind)
@@ -188,6 +192,7 @@ class Worker:
     async def run(self) -> None:
         listener = asyncio.create_task(self._listen())
         purged_at = clock.now() - timedelta(days=1)
+        ticker = Ticker(self.ctx.db, self.registry.periodic)
         try:
             while not self._stopping:
                 # Cleared before claiming: a wake-up that arrives during the claim is kept.
@@ -203,6 +208,7 @@ class Worker:
                     task = asyncio.create_task(run_job(self.ctx, self.registry, job))
                     self._running.add(task)
                     task.add_done_callback(self._task_done)
+                await ticker.maybe_tick()
                 if clock.now() - purged_at > timedelta(hours=1):
                     purged_at = clock.now()
                     with contextlib.suppress(Exception):

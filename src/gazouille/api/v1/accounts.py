@@ -14,13 +14,19 @@ from gazouille.api.common import (
 from gazouille.api.params import read_params
 from gazouille.api.responses import JSON, paged
 from gazouille.api.serializers import account_json, relationship_json
+from gazouille.api.social_json import familiar_followers_json
+from gazouille.api.uploads import stage_profile_images
 from gazouille.core.clock import as_utc
-from gazouille.core.errors import NotFound, ValidationFailed
+from gazouille.core.errors import NotFound
 from gazouille.core.ids import parse_id
+from gazouille.domains import instance
 from gazouille.domains.accounts import repository as accounts_repo
 from gazouille.domains.accounts import service as accounts
+from gazouille.domains.media import service as media
 from gazouille.domains.oauth.service import issue_token_for_user
+from gazouille.domains.relationships import endorsements
 from gazouille.domains.relationships import service as relationships
+from gazouille.domains.search import accounts as account_search
 from gazouille.domains.statuses.queries import AccountStatusesFilter, account_statuses
 
 router = APIRouter()
@@ -40,7 +46,9 @@ async def register(request: Request) -> JSON:
         agreement=bool(params.get_bool("agreement", False)),
     )
     async with app_state.db.write() as session:
-        _, user = await accounts.register(session, command, app_state.settings.registrations)
+        instance_settings = await instance.load_settings(session)
+        mode = instance_settings.registration_mode(app_state.settings.registrations)
+        _, user = await accounts.register(session, command, mode)
         scopes = token.scopes if token.application else ["read"]
         access_token, row = await issue_token_for_user(session, token.application, user, scopes)
     return JSON(
@@ -64,8 +72,6 @@ async def verify_credentials(request: Request) -> JSON:
 async def update_credentials(request: Request) -> JSON:
     viewer = await require_viewer(request, "write:accounts")
     params = await read_params(request)
-    if "avatar" in params or "header" in params:
-        raise ValidationFailed("Validation failed: avatar and header uploads are not supported yet")
     source = params.sub("source")
     fields = None
     if "fields_attributes" in params:
@@ -87,11 +93,19 @@ async def update_credentials(request: Request) -> JSON:
         sensitive=source.get_bool("sensitive"),
         language=source.get_str("language"),
     )
-    async with state(request).db.write() as session:
-        account = await session.merge(viewer.account)
-        user = await session.merge(viewer.user)
-        await accounts.update_profile(session, account, user, change)
-        return JSON(await render_credential_account(session, account, user))
+    images = await stage_profile_images(params, viewer.account.id)
+    try:
+        async with state(request).db.write() as session:
+            account = await session.merge(viewer.account)
+            user = await session.merge(viewer.user)
+            await accounts.update_profile(session, account, user, change)
+            replaced = await media.set_profile_images(session, account, images)
+            body = await render_credential_account(session, account, user)
+    except BaseException:
+        await media.discard_files(list(images.values()))
+        raise
+    await media.discard_files(replaced)
+    return JSON(body)
 
 
 @router.get("/api/v1/accounts/lookup")
@@ -121,6 +135,36 @@ async def get_relationships(request: Request) -> JSON:
     return JSON([relationship_json(r) for r in rels])
 
 
+@router.get("/api/v1/accounts/search")
+async def search(request: Request) -> JSON:
+    """Accounts by username or display-name prefix (accents and case ignored); local
+    results only, ``resolve`` is accepted and ignored (no federation)."""
+    viewer = await require_viewer(request, "read:accounts")
+    params = await read_params(request)
+    query = account_search.AccountQuery(
+        text=params.get_str("q") or "",
+        limit=params.get_int("limit", 40, low=1, high=80) or 40,
+        offset=params.get_int("offset", 0, low=0) or 0,
+        following=bool(params.get_bool("following", False)),
+    )
+    async with state(request).db.read() as session:
+        found = await account_search.search_accounts(session, viewer.account.id, query)
+    return JSON([account_json(a) for a in found])
+
+
+@router.get("/api/v1/accounts/familiar_followers")
+async def familiar_followers(request: Request) -> JSON:
+    viewer = await require_viewer(request, "read:follows")
+    params = await read_params(request)
+    wanted = list(dict.fromkeys(i for i in map(parse_id, params.get_strs("id")[:40]) if i))
+    async with state(request).db.read() as session:
+        found = await accounts_repo.get_accounts(session, wanted)
+        shown = [i for i in wanted if i in found and found[i].suspended_at is None]
+        open_ = [i for i in shown if not found[i].hide_collections]
+        familiar = await endorsements.familiar_followers(session, viewer.account.id, open_)
+    return JSON([familiar_followers_json(i, familiar.get(i, [])) for i in shown])
+
+
 @router.get("/api/v1/accounts/{account_id}")
 async def get_account(request: Request, account_id: str) -> JSON:
     await optional_viewer(request, "read:accounts")
@@ -143,7 +187,7 @@ async def get_account_statuses(request: Request, account_id: str) -> JSON:
     async with state(request).db.read() as session:
         account = await access_account(session, _id(account_id))
         rows = await account_statuses(session, viewer_id, account, page_params(params), flt)
-        items = await render_statuses(session, viewer_id, rows)
+        items = await render_statuses(session, viewer_id, rows, context="account")
     return paged(request, items, [r.id for r in rows])
 
 

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gazouille.api.auth import require_viewer, state
 from gazouille.api.common import page_params
-from gazouille.api.params import read_params
+from gazouille.api.params import Params, read_params
 from gazouille.api.responses import JSON, paged
 from gazouille.api.serializers import notification_json
 from gazouille.core.errors import NotFound
@@ -19,6 +19,15 @@ from gazouille.domains.notifications import service as notifications
 from gazouille.models import Notification
 
 router = APIRouter()
+
+
+def notification_filter(params: Params) -> notifications.NotificationFilter:
+    return notifications.NotificationFilter(
+        types=params.get_strs("types"),
+        exclude_types=params.get_strs("exclude_types"),
+        # An unknown account sends nothing: 0 matches no notification.
+        from_account_id=params.get_id("account_id") or (0 if "account_id" in params else None),
+    )
 
 
 async def _render(
@@ -35,13 +44,14 @@ async def list_notifications(request: Request) -> JSON:
     viewer = await require_viewer(request, "read:notifications")
     params = await read_params(request)
     async with state(request).db.read() as session:
+        flt = notification_filter(params)
         rows = await notifications.list_notifications(
             session,
             viewer.account.id,
             page_params(params, default=40, maximum=80),
-            types=params.get_strs("types"),
-            exclude_types=params.get_strs("exclude_types"),
-            from_account_id=params.get_id("account_id"),
+            types=flt.types,
+            exclude_types=flt.exclude_types,
+            from_account_id=flt.from_account_id,
         )
         items = await _render(session, viewer.account.id, rows)
     return paged(request, items, [r.id for r in rows])
@@ -49,9 +59,15 @@ async def list_notifications(request: Request) -> JSON:
 
 @router.get("/api/v1/notifications/unread_count")
 async def unread_count(request: Request) -> JSON:
+    """Notifications newer than the notifications marker (``limit`` 100 by default, at most
+    1000), with the same filters as the list."""
     viewer = await require_viewer(request, "read:notifications")
+    params = await read_params(request)
+    limit = params.get_int("limit", 100, low=1, high=1000) or 100
     async with state(request).db.read() as session:
-        count = await notifications.unread_count(session, viewer.account.id)
+        count = await notifications.unread_count(
+            session, viewer.account.id, limit, notification_filter(params)
+        )
     return JSON({"count": count})
 
 

@@ -1,4 +1,5 @@
-"""/api/v1/statuses: post, read, delete, thread, favourite, reblog, bookmark."""
+"""/api/v1/statuses: post (or schedule), edit, read, delete, thread, history, favourite,
+reblog, bookmark, pin, mute."""
 
 from __future__ import annotations
 
@@ -7,15 +8,22 @@ from collections.abc import Awaitable, Callable
 from fastapi import APIRouter, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gazouille.api.auth import optional_viewer, require_viewer, state
+from gazouille.api.auth import Viewer, optional_viewer, require_viewer, state
 from gazouille.api.common import page_params, render_status, render_statuses
-from gazouille.api.params import read_params
+from gazouille.api.params import Params, read_params
 from gazouille.api.responses import JSON, paged
-from gazouille.api.serializers import account_json, deleted_status_json
+from gazouille.api.serializers import (
+    account_json,
+    deleted_status_json,
+    scheduled_status_json,
+    status_edit_json,
+)
 from gazouille.core.errors import NotFound, ValidationFailed
 from gazouille.core.ids import parse_id
 from gazouille.domains import instance
-from gazouille.domains.statuses import queries
+from gazouille.domains.polls.service import parse_poll
+from gazouille.domains.scheduled import service as scheduled
+from gazouille.domains.statuses import edits, pins, queries
 from gazouille.domains.statuses import service as statuses
 from gazouille.domains.statuses.policy import access_status
 from gazouille.domains.statuses.presenters import present_statuses
@@ -24,32 +32,64 @@ from gazouille.models import Account, Status
 router = APIRouter()
 
 
-@router.post("/api/v1/statuses")
-async def create(request: Request) -> JSON:
-    viewer = await require_viewer(request, "write:statuses")
-    params = await read_params(request)
-    if params.get_strs("media_ids"):
-        raise ValidationFailed("Validation failed: media attachments are not supported yet")
-    if params.get_dict("poll"):
-        raise ValidationFailed("Validation failed: polls are not supported yet")
-    if params.get_str("scheduled_at"):
-        raise ValidationFailed("Validation failed: scheduled statuses are not supported yet")
-    in_reply_to = params.get_str("in_reply_to_id")
-    reply_id = parse_id(in_reply_to) if in_reply_to else None
-    if in_reply_to and reply_id is None:
+def _ids(params: Params, key: str) -> list[int]:
+    ids = []
+    for raw in params.get_strs(key):
+        parsed = parse_id(raw)
+        if parsed is None:
+            raise ValidationFailed(f"Validation failed: Media {raw} not found")
+        ids.append(parsed)
+    return ids
+
+
+def _optional_id(value: str | None) -> int | None:
+    """An id that must name something if it is given (404 otherwise)."""
+    if not value:
+        return None
+    parsed = parse_id(value)
+    if parsed is None:
         raise NotFound()
-    command = statuses.NewStatus(
+    return parsed
+
+
+def _new_status(request: Request, viewer: Viewer, params: Params) -> statuses.NewStatus:
+    return statuses.NewStatus(
         text=params.get_str("status") or "",
         visibility=params.get_str("visibility") or None,
         spoiler_text=params.get_str("spoiler_text") or "",
         sensitive=bool(params.get_bool("sensitive", False)),
-        in_reply_to_id=reply_id,
+        in_reply_to_id=_optional_id(params.get_str("in_reply_to_id")),
         language=params.get_str("language"),
         idempotency_key=request.headers.get("idempotency-key"),
         application_id=viewer.token.application.id if viewer.token.application else None,
+        media_ids=_ids(params, "media_ids"),
+        poll=parse_poll(params.get_dict("poll")),
+        quoted_status_id=_optional_id(
+            params.get_str("quoted_status_id") or params.get_str("quote_id")
+        ),
     )
+
+
+@router.post("/api/v1/statuses")
+async def create(request: Request) -> JSON:
+    """Post a status, or schedule it (a ScheduledStatus is answered) with ``scheduled_at``."""
+    viewer = await require_viewer(request, "write:statuses")
+    params = await read_params(request)
+    command = _new_status(request, viewer, params)
+    scheduled_at = params.get_str("scheduled_at")
     async with state(request).db.write() as session:
         settings = await instance.load_settings(session)
+        if scheduled_at is not None:
+            row = await scheduled.schedule(
+                session,
+                viewer.account,
+                command,
+                scheduled_at,
+                max_characters=settings.max_characters,
+                default_visibility=viewer.user.default_privacy,
+            )
+            (view,) = await scheduled.present(session, [row])
+            return JSON(scheduled_status_json(view))
         status = await statuses.create_status(
             session,
             viewer.account,
@@ -58,6 +98,41 @@ async def create(request: Request) -> JSON:
             default_visibility=viewer.user.default_privacy,
         )
         return JSON(await render_status(session, viewer.account.id, status))
+
+
+@router.put("/api/v1/statuses/{status_id}")
+async def edit(request: Request, status_id: str) -> JSON:
+    viewer = await require_viewer(request, "write:statuses")
+    params = await read_params(request)
+    change = edits.StatusChange(
+        text=params.get_str("status") or "",
+        spoiler_text=params.get_str("spoiler_text") or "",
+        sensitive=bool(params.get_bool("sensitive", False)),
+        language=params.get_str("language"),
+        media_ids=_ids(params, "media_ids"),
+        media_attributes=[a for a in params.get_list("media_attributes") if isinstance(a, dict)],
+        poll=parse_poll(params.get_dict("poll")),
+    )
+    async with state(request).db.write() as session:
+        settings = await instance.load_settings(session)
+        status = await edits.edit_status(
+            session,
+            viewer.account,
+            parse_id(status_id),
+            change,
+            max_characters=settings.max_characters,
+        )
+        return JSON(await render_status(session, viewer.account.id, status))
+
+
+@router.get("/api/v1/statuses/{status_id}/history")
+async def history(request: Request, status_id: str) -> JSON:
+    viewer = await optional_viewer(request, "read:statuses")
+    async with state(request).db.read() as session:
+        versions = await edits.history(
+            session, viewer.account.id if viewer else None, parse_id(status_id)
+        )
+    return JSON([status_edit_json(v) for v in versions])
 
 
 @router.get("/api/v1/statuses")
@@ -83,11 +158,17 @@ async def get_one(request: Request, status_id: str) -> JSON:
 @router.delete("/api/v1/statuses/{status_id}")
 async def delete(request: Request, status_id: str) -> JSON:
     viewer = await require_viewer(request, "write:statuses")
+    params = await read_params(request)
     async with state(request).db.write() as session:
         status = await statuses.access_own_status(session, viewer.account, parse_id(status_id))
         (view,) = await present_statuses(session, viewer.account.id, [status])
         body = deleted_status_json(view)
-        await statuses.delete_status(session, viewer.account, status.id)
+        await statuses.delete_status(
+            session,
+            viewer.account,
+            status.id,
+            delete_media=bool(params.get_bool("delete_media", False)),
+        )
     return JSON(body)
 
 
@@ -106,11 +187,15 @@ async def context(request: Request, status_id: str) -> JSON:
     async with state(request).db.read() as session:
         status = await access_status(session, viewer_id, parse_id(status_id))
         ctx = await queries.context(session, viewer_id, status)
-        rendered = await render_statuses(session, viewer_id, ctx.ancestors + ctx.descendants)
+        rendered = await render_statuses(
+            session, viewer_id, ctx.ancestors + ctx.descendants, context="thread"
+        )
+    # The viewer's hide filters may have left some out: split by id, not by position.
+    above = {str(s.id) for s in ctx.ancestors}
     return JSON(
         {
-            "ancestors": rendered[: len(ctx.ancestors)],
-            "descendants": rendered[len(ctx.ancestors) :],
+            "ancestors": [s for s in rendered if s["id"] in above],
+            "descendants": [s for s in rendered if s["id"] not in above],
         }
     )
 
@@ -159,6 +244,26 @@ async def bookmark(request: Request, status_id: str) -> JSON:
 @router.post("/api/v1/statuses/{status_id}/unbookmark")
 async def unbookmark(request: Request, status_id: str) -> JSON:
     return await _act(request, status_id, "write:bookmarks", statuses.unbookmark)
+
+
+@router.post("/api/v1/statuses/{status_id}/pin")
+async def pin(request: Request, status_id: str) -> JSON:
+    return await _act(request, status_id, "write:accounts", pins.pin)
+
+
+@router.post("/api/v1/statuses/{status_id}/unpin")
+async def unpin(request: Request, status_id: str) -> JSON:
+    return await _act(request, status_id, "write:accounts", pins.unpin)
+
+
+@router.post("/api/v1/statuses/{status_id}/mute")
+async def mute(request: Request, status_id: str) -> JSON:
+    return await _act(request, status_id, "write:mutes", pins.mute_conversation)
+
+
+@router.post("/api/v1/statuses/{status_id}/unmute")
+async def unmute(request: Request, status_id: str) -> JSON:
+    return await _act(request, status_id, "write:mutes", pins.unmute_conversation)
 
 
 @router.get("/api/v1/statuses/{status_id}/favourited_by")

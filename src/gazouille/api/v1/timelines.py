@@ -19,7 +19,7 @@ async def home(request: Request) -> JSON:
     params = await read_params(request)
     async with state(request).db.read() as session:
         rows = await timelines.home(session, viewer.account.id, page_params(params))
-        items = await render_statuses(session, viewer.account.id, rows)
+        items = await render_statuses(session, viewer.account.id, rows, context="home")
     return paged(request, items, [r.id for r in rows])
 
 
@@ -35,6 +35,7 @@ async def public(request: Request) -> JSON:
             local=bool(params.get_bool("local", False)),
             remote=bool(params.get_bool("remote", False)),
             only_media=bool(params.get_bool("only_media", False)),
+            viewer_id=viewer_id,
         )
-        items = await render_statuses(session, viewer_id, rows)
+        items = await render_statuses(session, viewer_id, rows, context="public")
     return paged(request, items, [r.id for r in rows])

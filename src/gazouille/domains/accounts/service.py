@@ -14,6 +14,7 @@ from gazouille.core.errors import Forbidden, ValidationFailed
 from gazouille.core.security import hash_password, verify_password
 from gazouille.core.text import MentionRef, ResolvedMention, render_plain_text
 from gazouille.domains.accounts import repository as repo
+from gazouille.domains.search.indexing import index_account
 from gazouille.models import Account, User
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_]{1,30}$")
@@ -119,6 +120,7 @@ async def register(
     )
     session.add(user)
     await session.flush()
+    await index_account(session, account)
     return account, user
 
 
@@ -228,3 +230,4 @@ async def update_profile(
         user.default_language = change.language[:16] or None
     account.updated_at = clock.now()
     await session.flush()
+    await index_account(session, account)

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from gazouille.config import Registrations
 from gazouille.core.errors import ValidationFailed
 from gazouille.models import Account, InstanceSetting, Status, User
 
@@ -21,6 +22,14 @@ class InstanceSettings:
     max_characters: int = 500
     rules: list[str] = field(default_factory=list)
     languages: list[str] = field(default_factory=lambda: ["fr", "en"])
+    # Empty: GAZOUILLE_REGISTRATIONS decides; set by an admin, it overrides the environment.
+    registrations: str = ""
+    # Media without a description (alt text) are refused when set.
+    require_alt_text: bool = False
+
+    def registration_mode(self, default: Registrations) -> Registrations:
+        """The sign-up mode in force: the admin's choice, else the deploy-time setting."""
+        return Registrations(self.registrations) if self.registrations else default
 
 
 _EDITABLE = {
@@ -31,6 +40,8 @@ _EDITABLE = {
     "max_characters": int,
     "rules": list,
     "languages": list,
+    "registrations": str,
+    "require_alt_text": bool,
 }
 
 
@@ -53,6 +64,10 @@ async def update_settings(session: AsyncSession, **values: Any) -> InstanceSetti
                 value = int(value)
             except (TypeError, ValueError):
                 raise ValidationFailed(f"Validation failed: {key} must be a number") from None
+        if key == "registrations" and value not in ("", *(m.value for m in Registrations)):
+            raise ValidationFailed(
+                "Validation failed: registrations must be open, approval or closed"
+            )
         if key == "max_characters" and not 50 <= value <= 100_000:
             raise ValidationFailed("Validation failed: max_characters must be 50 to 100000")
         if not isinstance(value, expected):

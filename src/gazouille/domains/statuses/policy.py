@@ -1,8 +1,8 @@
 """The one visibility rule for statuses, used by every read path (API, web, federation).
 
-public / unlisted: anyone. private: the author, their followers and the mentioned.
-direct: the author and the mentioned. A hidden status is reported as not found, never as
-forbidden, so its existence is not revealed.
+public / unlisted: anyone but the accounts the author blocks. private: the author, their
+followers and the mentioned. direct: the author and the mentioned. A hidden status is
+reported as not found, never as forbidden, so its existence is not revealed.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gazouille.core.errors import NotFound
-from gazouille.models import Follow, Mention, Status
+from gazouille.models import Block, Follow, Mention, Status
 
 
 def visible_to(viewer_id: int | None, table: Any = Status) -> Any:
@@ -21,8 +21,12 @@ def visible_to(viewer_id: int | None, table: Any = Status) -> Any:
     open_ = table.visibility.in_(("public", "unlisted"))
     if viewer_id is None:
         return open_
+    # As Mastodon: an author who blocks the viewer hides their public statuses from them.
+    blocked = exists().where(
+        Block.account_id == table.account_id, Block.target_account_id == viewer_id
+    )
     return or_(
-        open_,
+        and_(open_, ~blocked),
         table.account_id == viewer_id,
         and_(
             table.visibility == "private",
@@ -30,7 +34,10 @@ def visible_to(viewer_id: int | None, table: Any = Status) -> Any:
                 Follow.account_id == viewer_id, Follow.target_account_id == table.account_id
             ),
         ),
-        exists().where(Mention.status_id == table.id, Mention.account_id == viewer_id),
+        and_(
+            ~open_,
+            exists().where(Mention.status_id == table.id, Mention.account_id == viewer_id),
+        ),
     )
 
 

@@ -1,6 +1,8 @@
 """Everything a page of statuses needs, loaded in a fixed number of queries whatever its
-size: the statuses and their reblogged originals, authors and mentioned accounts, tags,
-applications and the viewer's flags (favourited, reblogged, bookmarked)."""
+size: the statuses with their reblogged and quoted originals, authors and mentioned
+accounts, tags, media, polls, applications and the viewer's flags (favourited, reblogged,
+bookmarked, pinned, muted). Media, polls and quotes cost a query only when the page has
+some."""
 
 from __future__ import annotations
 
@@ -8,19 +10,37 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import literal, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from gazouille.domains.filters.matching import FilterMatch, apply_filters
+from gazouille.domains.media.presenters import media_of_statuses
+from gazouille.domains.polls.presenters import PollView, present_polls
+from gazouille.domains.statuses.policy import visible_to
 from gazouille.models import (
     Account,
     Bookmark,
+    ConversationMute,
     Favourite,
+    MediaAttachment,
     Mention,
     OAuthApplication,
     Status,
+    StatusPin,
     StatusTag,
     Tag,
 )
+
+
+@dataclass
+class QuoteView:
+    """Mastodon's Quote (with the quoted status) or, for a quote inside a quote, its
+    ShallowQuote (the id only)."""
+
+    state: str
+    status: StatusView | None = None
+    quoted_status_id: int | None = None
+    shallow: bool = False
 
 
 @dataclass
@@ -31,17 +51,28 @@ class StatusView:
     mentions: list[Account] = field(default_factory=list)
     tags: list[Tag] = field(default_factory=list)
     application: OAuthApplication | None = None
+    media: list[MediaAttachment] = field(default_factory=list)
+    poll: PollView | None = None
+    quote: QuoteView | None = None
     # Viewer flags; None when there is no viewer (the keys are then left out).
     favourited: bool | None = None
     reblogged: bool | None = None
     bookmarked: bool | None = None
     muted: bool | None = None
     pinned: bool | None = None
+    # The viewer's filters that match (domains/filters); None when there is no viewer.
+    filtered: list[FilterMatch] | None = None
 
 
 async def present_statuses(
-    session: AsyncSession, viewer_id: int | None, statuses: Sequence[Status]
+    session: AsyncSession,
+    viewer_id: int | None,
+    statuses: Sequence[Status],
+    *,
+    context: str | None = None,
 ) -> list[StatusView]:
+    """``context`` (home, public, thread, account, notifications) is where the page is shown:
+    the viewer's ``hide`` filters of that context leave statuses out of it."""
     if not statuses:
         return []
     by_id: dict[int, Status] = {s.id: s for s in statuses}
@@ -51,6 +82,11 @@ async def present_statuses(
             await session.execute(select(Status).where(Status.id.in_(missing)))
         ).scalars():
             by_id[original.id] = original
+    quote_ids = {s.quote_id for s in by_id.values() if s.quote_id}
+    if quote_ids - set(by_id):
+        quoted = select(Status).where(Status.id.in_(quote_ids - set(by_id)), visible_to(viewer_id))
+        for row in (await session.execute(quoted)).scalars():
+            by_id[row.id] = row
     ids = list(by_id)
 
     mention_rows = (
@@ -120,24 +156,43 @@ async def present_statuses(
                 )
             ).scalars()
         )
+    pinned: set[int] = set()
+    muted_roots: set[int] = set()
+    if viewer_id is not None:
+        pinned, muted_roots = await _pins_and_mutes(session, viewer_id, list(by_id.values()))
+    media = await media_of_statuses(session, [s.id for s in by_id.values() if s.has_media])
+    polls = await present_polls(session, viewer_id, [s.id for s in by_id.values() if s.has_poll])
     mentions: dict[int, list[Account]] = defaultdict(list)
     for mention in mention_rows:
         if mention.account_id in accounts:
             mentions[mention.status_id].append(accounts[mention.account_id])
 
-    def view(status: Status) -> StatusView:
+    def quote_of(status: Status, nested: bool) -> QuoteView | None:
+        if status.quote_id is None:
+            return None
+        if nested:
+            return QuoteView("accepted", quoted_status_id=status.quote_id, shallow=True)
+        if status.quote_id not in by_id:
+            return QuoteView("unauthorized")
+        return QuoteView("accepted", view(by_id[status.quote_id], nested=True))
+
+    def view(status: Status, nested: bool = False) -> StatusView:
         flag = viewer_id is not None
+        own = flag and status.account_id == viewer_id
         return StatusView(
             status=status,
             account=accounts[status.account_id],
             mentions=mentions.get(status.id, []),
             tags=tags.get(status.id, []),
             application=apps.get(status.application_id) if status.application_id else None,
+            media=media.get(status.id, []),
+            poll=polls.get(status.id),
+            quote=quote_of(status, nested),
             favourited=(status.id in favourited) if flag else None,
             reblogged=(status.id in reblogged) if flag else None,
             bookmarked=(status.id in bookmarked) if flag else None,
-            muted=False if flag else None,
-            pinned=False if flag and status.account_id == viewer_id else None,
+            muted=((status.thread_root_id or status.id) in muted_roots) if flag else None,
+            pinned=(status.id in pinned) if own and status.reblog_of_id is None else None,
         )
 
     result = []
@@ -155,4 +210,31 @@ async def present_statuses(
                 item.reblog.bookmarked,
             )
         result.append(item)
+    if viewer_id is not None:
+        result = await apply_filters(session, viewer_id, result, context)
     return result
+
+
+async def _pins_and_mutes(
+    session: AsyncSession, viewer_id: int, statuses: Sequence[Status]
+) -> tuple[set[int], set[int]]:
+    """The viewer's pinned statuses and muted threads among ``statuses``, in one query."""
+    own = [s.id for s in statuses if s.account_id == viewer_id]
+    roots = {s.thread_root_id or s.id for s in statuses}
+    rows = await session.execute(
+        union_all(
+            select(literal("pin").label("kind"), StatusPin.status_id.label("id")).where(
+                StatusPin.account_id == viewer_id, StatusPin.status_id.in_(own)
+            ),
+            select(
+                literal("mute").label("kind"), ConversationMute.thread_root_id.label("id")
+            ).where(
+                ConversationMute.account_id == viewer_id, ConversationMute.thread_root_id.in_(roots)
+            ),
+        )
+    )
+    pinned: set[int] = set()
+    muted: set[int] = set()
+    for kind, row_id in rows.all():
+        (pinned if kind == "pin" else muted).add(row_id)
+    return pinned, muted

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import and_, literal, or_, select
+from sqlalchemy import and_, literal, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gazouille.core.pagination import PageParams, newest_first, paginate
+from gazouille.domains.relationships.exclusions import status_author_hidden
 from gazouille.domains.relationships.service import AccountPageQuery
 
 __all__ = [
@@ -20,7 +22,7 @@ __all__ = [
     "reblogged_by",
 ]
 from gazouille.domains.statuses.policy import visible_to
-from gazouille.models import Account, Favourite, Status
+from gazouille.models import Account, Favourite, Status, StatusPin
 
 MAX_ANCESTORS = 40
 MAX_DEPTH = 60
@@ -31,6 +33,11 @@ MAX_DESCENDANTS = 4096
 class Context:
     ancestors: list[Status]
     descendants: list[Status]
+
+
+def _not_hidden(viewer_id: int | None) -> Any:
+    """Replies and ancestors by accounts the viewer blocks, mutes or is blocked by go."""
+    return true() if viewer_id is None else ~status_author_hidden(viewer_id)
 
 
 async def context(session: AsyncSession, viewer_id: int | None, status: Status) -> Context:
@@ -51,7 +58,7 @@ async def context(session: AsyncSession, viewer_id: int | None, status: Status) 
             await session.execute(
                 select(Status)
                 .join(up, Status.id == up.c.id)
-                .where(visible_to(viewer_id))
+                .where(visible_to(viewer_id), _not_hidden(viewer_id))
                 .order_by(Status.id)
             )
         ).scalars()
@@ -72,7 +79,7 @@ async def context(session: AsyncSession, viewer_id: int | None, status: Status) 
             await session.execute(
                 select(Status)
                 .join(down, Status.id == down.c.id)
-                .where(visible_to(viewer_id))
+                .where(visible_to(viewer_id), _not_hidden(viewer_id))
                 .order_by(Status.id)
                 .limit(MAX_DESCENDANTS)
             )
@@ -116,10 +123,12 @@ async def account_statuses(
     page: PageParams,
     flt: AccountStatusesFilter,
 ) -> list[Status]:
-    if flt.pinned or flt.only_media:
-        # No pins or media yet: nothing matches.
-        return []
     stmt = select(Status).where(Status.account_id == account.id, visible_to(viewer_id))
+    if flt.pinned:
+        pins = select(StatusPin.status_id).where(StatusPin.account_id == account.id)
+        stmt = stmt.where(Status.id.in_(pins))
+    if flt.only_media:
+        stmt = stmt.where(Status.has_media.is_(True))
     if flt.exclude_replies:
         stmt = stmt.where(
             or_(Status.in_reply_to_id.is_(None), Status.in_reply_to_account_id == account.id)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import delete, select, update
@@ -12,71 +11,51 @@ from gazouille.core import clock, urls
 from gazouille.core.db import insert_ignore
 from gazouille.core.errors import Forbidden, NotFound, ValidationFailed
 from gazouille.core.ids import new_id
-from gazouille.core.text import (
-    MentionRef,
-    ResolvedMention,
-    extract_mentions,
-    normalize_tag,
-    plain_text_length,
-    render_plain_text,
+from gazouille.domains.conversations import service as conversations
+from gazouille.domains.conversations.tasks import enqueue_conversation_update
+from gazouille.domains.media import service as media_service
+from gazouille.domains.notifications.tasks import enqueue_notification, notify_subscribers
+from gazouille.domains.polls import service as polls
+from gazouille.domains.search.indexing import index_status
+from gazouille.domains.statuses.composition import (
+    Draft,
+    NewStatus,
+    check_draft,
+    render_text,
+    replace_mentions_and_tags,
 )
-from gazouille.domains.accounts import service as accounts
-from gazouille.domains.notifications.tasks import enqueue_notification
 from gazouille.domains.statuses.policy import access_status
+from gazouille.domains.streaming import events as streaming_events
 from gazouille.models import (
     Account,
     Bookmark,
     Favourite,
     IdempotencyKey,
-    Mention,
     Status,
-    StatusTag,
-    Tag,
 )
-from gazouille.models.statuses import VISIBILITIES
 
+__all__ = ["NewStatus"]
 IDEMPOTENCY_WINDOW = timedelta(hours=24)
-
-
-@dataclass
-class NewStatus:
-    text: str
-    visibility: str | None = None
-    spoiler_text: str = ""
-    sensitive: bool = False
-    in_reply_to_id: int | None = None
-    language: str | None = None
-    idempotency_key: str | None = None
-    application_id: int | None = None
 
 
 def _invalid(message: str) -> ValidationFailed:
     return ValidationFailed(f"Validation failed: {message}")
 
 
-async def _resolve_mentions(session: AsyncSession, text: str) -> dict[MentionRef, Account]:
-    found: dict[MentionRef, Account] = {}
-    for ref in extract_mentions(text):
-        acct = ref.username if ref.domain is None else f"{ref.username}@{ref.domain}"
-        account = await accounts.find_by_acct(session, acct)
-        if account is not None:
-            found[ref] = account
-    return found
-
-
-async def _upsert_tags(session: AsyncSession, names: list[str]) -> list[int]:
-    ids = []
-    for name in names:
-        key = normalize_tag(name)
-        await insert_ignore(
-            session,
-            Tag,
-            {"id": new_id(), "name": name, "name_key": key, "created_at": clock.now()},
-            ["name_key"],
+async def _earlier_post(session: AsyncSession, author: Account, key: str | None) -> Status | None:
+    """The status already posted with this ``Idempotency-Key`` within a day, if any."""
+    if not key:
+        return None
+    earlier = (
+        await session.execute(
+            select(IdempotencyKey.status_id).where(
+                IdempotencyKey.account_id == author.id,
+                IdempotencyKey.key == key[:200],
+                IdempotencyKey.created_at > clock.now() - IDEMPOTENCY_WINDOW,
+            )
         )
-        tag_id = (await session.execute(select(Tag.id).where(Tag.name_key == key))).scalar_one()
-        ids.append(tag_id)
-    return ids
+    ).scalar_one_or_none()
+    return await session.get(Status, earlier) if earlier is not None else None
 
 
 async def create_status(
@@ -87,43 +66,25 @@ async def create_status(
     max_characters: int,
     default_visibility: str = "public",
 ) -> Status:
-    text = command.text or ""
-    if command.idempotency_key:
-        earlier = (
-            await session.execute(
-                select(IdempotencyKey.status_id).where(
-                    IdempotencyKey.account_id == author.id,
-                    IdempotencyKey.key == command.idempotency_key[:200],
-                    IdempotencyKey.created_at > clock.now() - IDEMPOTENCY_WINDOW,
-                )
-            )
-        ).scalar_one_or_none()
-        if earlier is not None and (status := await session.get(Status, earlier)) is not None:
-            return status
-    if not text.strip():
-        raise _invalid("Text can't be blank")
-    if plain_text_length(text) + len(command.spoiler_text or "") > max_characters:
-        raise _invalid(f"Text character limit of {max_characters} exceeded")
-    visibility = command.visibility or default_visibility
-    if visibility not in VISIBILITIES:
-        raise _invalid("Visibility is not included in the list")
-    language = (command.language or "").strip() or None
-    if language is not None and (len(language) > 16 or not language.replace("-", "").isalpha()):
-        raise _invalid("Language is not a valid language code")
+    earlier = await _earlier_post(session, author, command.idempotency_key)
+    if earlier is not None:
+        return earlier
+    draft = await check_draft(
+        session,
+        author,
+        command,
+        max_characters=max_characters,
+        default_visibility=default_visibility,
+    )
+    return await post_draft(session, author, draft, command)
 
-    parent: Status | None = None
-    if command.in_reply_to_id is not None:
-        parent = await access_status(session, author.id, command.in_reply_to_id)
-        if parent.reblog_of_id is not None:
-            raise NotFound()
 
-    mentioned = await _resolve_mentions(session, text)
-
-    def resolve(ref: MentionRef) -> ResolvedMention | None:
-        account = mentioned.get(ref)
-        return ResolvedMention(account.url or account.uri, account.username) if account else None
-
-    rendered = render_plain_text(text, resolve_mention=resolve, tag_url=urls.tag_url)
+async def post_draft(
+    session: AsyncSession, author: Account, draft: Draft, command: NewStatus
+) -> Status:
+    """Write a checked status with its mentions, tags, media, poll and quote."""
+    rendered, mention_targets = await render_text(session, draft.text)
+    parent = draft.parent
     now = clock.now()
     status_id = new_id()
     status = Status(
@@ -131,26 +92,28 @@ async def create_status(
         account_id=author.id,
         uri=urls.status_uri(author.username, status_id),
         url=urls.status_url(author.username, status_id),
-        text=text,
+        text=draft.text,
         content=rendered.html,
-        spoiler_text=(command.spoiler_text or "").strip(),
-        sensitive=bool(command.sensitive or command.spoiler_text),
-        visibility=visibility,
-        language=language,
+        spoiler_text=draft.spoiler_text,
+        sensitive=draft.sensitive,
+        visibility=draft.visibility,
+        language=draft.language,
         local=True,
         in_reply_to_id=parent.id if parent else None,
         in_reply_to_account_id=parent.account_id if parent else None,
         thread_root_id=(parent.thread_root_id or parent.id) if parent else None,
         application_id=command.application_id,
+        quote_id=draft.quoted.id if draft.quoted else None,
+        has_media=bool(draft.media),
+        has_poll=draft.poll is not None,
         created_at=now,
     )
     session.add(status)
     await session.flush()
-    mention_targets = {a.id for a in mentioned.values()}
-    for account_id in mention_targets:
-        session.add(Mention(status_id=status.id, account_id=account_id))
-    for tag_id in await _upsert_tags(session, rendered.tags):
-        session.add(StatusTag(status_id=status.id, tag_id=tag_id))
+    await replace_mentions_and_tags(session, status.id, mention_targets, rendered.tags)
+    await media_service.attach(session, status.id, draft.media)
+    if draft.poll is not None:
+        await polls.create_poll(session, status.id, author.id, draft.poll)
     if command.idempotency_key:
         session.add(
             IdempotencyKey(
@@ -168,9 +131,21 @@ async def create_status(
             .where(Status.id == parent.id)
             .values(replies_count=Status.replies_count + 1)
         )
+    if draft.quoted is not None:
+        await session.execute(
+            update(Status)
+            .where(Status.id == draft.quoted.id)
+            .values(quotes_count=Status.quotes_count + 1)
+        )
+        await enqueue_notification(session, "quote", draft.quoted.account_id, author.id, status.id)
     await session.flush()
+    await index_status(session, status.id)
     for account_id in mention_targets:
         await enqueue_notification(session, "mention", account_id, author.id, status.id)
+    await notify_subscribers(session, status)
+    if status.visibility == "direct":
+        await enqueue_conversation_update(session, status.id)
+    streaming_events.status_created(session, status.id)
     return status
 
 
@@ -183,11 +158,22 @@ async def access_own_status(
     return status
 
 
-async def delete_status(session: AsyncSession, author: Account, status_id: int | None) -> Status:
-    """Delete one of the author's statuses (and the reblogs of it); returns the row as it was."""
+async def delete_status(
+    session: AsyncSession, author: Account, status_id: int | None, *, delete_media: bool = False
+) -> Status:
+    """Delete one of the author's statuses (and the reblogs of it); returns the row as it was.
+    Its media are kept, unattached, for "delete and redraft" unless ``delete_media``."""
     status = await access_own_status(session, author, status_id)
     if status.reblog_of_id is not None:
         raise NotFound()
+    if delete_media:
+        await media_service.delete_status_media(session, status.id)
+    if status.quote_id is not None:
+        await session.execute(
+            update(Status)
+            .where(Status.id == status.quote_id)
+            .values(quotes_count=Status.quotes_count - 1)
+        )
     rebloggers = (
         (await session.execute(select(Status.account_id).where(Status.reblog_of_id == status.id)))
         .scalars()
@@ -210,6 +196,8 @@ async def delete_status(session: AsyncSession, author: Account, status_id: int |
             .where(Status.id == status.in_reply_to_id)
             .values(replies_count=Status.replies_count - 1)
         )
+    await conversations.forget_status(session, status)
+    await streaming_events.status_deleted(session, status)
     await session.execute(delete(Status).where(Status.id == status.id))
     return status
 
@@ -294,6 +282,7 @@ async def reblog(
         .values(statuses_count=Account.statuses_count + 1, last_status_at=now)
     )
     await enqueue_notification(session, "reblog", original.account_id, actor.id, original.id)
+    streaming_events.status_created(session, row.id)
     return row
 
 
@@ -302,6 +291,7 @@ async def unreblog(session: AsyncSession, actor: Account, status_id: int | None)
     original = await access_status(session, actor.id, status_id)
     if original.reblog_of_id is not None:
         original = await access_status(session, actor.id, original.reblog_of_id)
+    await streaming_events.reblog_undone(session, actor.id, original.id)
     removed = await session.execute(
         delete(Status).where(Status.account_id == actor.id, Status.reblog_of_id == original.id)
     )

@@ -6,8 +6,8 @@ Revises: 0002
 
 from __future__ import annotations
 
-import sqlalchemy as sa  # noqa: F401
-from alembic import op  # noqa: F401
+import sqlalchemy as sa
+from alembic import op
 
 revision = "0003"
 down_revision = "0002"
@@ -16,8 +16,12 @@ depends_on = None
 
 
 def upgrade() -> None:
-    pass
+    with op.batch_alter_table("statuses", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("quotes_count", sa.Integer(), server_default="0", nullable=False)
+        )
 
 
 def downgrade() -> None:
-    pass
+    with op.batch_alter_table("statuses", schema=None) as batch_op:
+        batch_op.drop_column("quotes_count")

@@ -1,5 +1,8 @@
 """Schema changes for the social layer (blocks, mutes, lists, filters, reports, conversations).
 
+None were needed: the tables of revision 0002 serve the social layer as they are. The
+revision stays, empty, to keep the chain.
+
 Revision ID: 0004
 Revises: 0003
 """

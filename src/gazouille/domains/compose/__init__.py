@@ -1,0 +1,1 @@
+"""Posting from the web's compose form: uploads, alt text rule, post or schedule."""

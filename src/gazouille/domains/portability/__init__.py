@@ -1,0 +1,1 @@
+"""Taking one's data away (an archive) and bringing one's follows in (Mastodon's CSV)."""

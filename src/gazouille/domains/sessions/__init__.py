@@ -1,0 +1,1 @@
+"""Browser sessions: one row per signed-in account per browser."""

@@ -1,0 +1,1 @@
+"""The browser door: server-rendered pages in French and English (Jinja2 + htmx)."""
