@@ -7,7 +7,7 @@ PG_URL ?= postgresql://127.0.0.1:5432/test
 REDIS_URL ?= redis://127.0.0.1:6379/0
 PYTEST_ARGS ?=
 
-.PHONY: install run test test-postgres lint format clean translations screenshots bench bench-quick
+.PHONY: install run test test-postgres test-clients lint format clean translations screenshots bench bench-quick node-deps
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -22,15 +22,29 @@ run: $(STAMP)
 	GAZOUILLE_PASSWORD_GRANT=$${GAZOUILLE_PASSWORD_GRANT:-true} $(BIN)/gazouille demo-admin
 	GAZOUILLE_PASSWORD_GRANT=$${GAZOUILLE_PASSWORD_GRANT:-true} $(BIN)/gazouille serve
 
-test: $(STAMP)
+# The Node client (masto) used by the live tests.
+NODE_DEPS := tests/node/node_modules/.package-lock.json
+$(NODE_DEPS): tests/node/package.json tests/node/package-lock.json
+	cd tests/node && npm ci --no-audit --no-fund --silent
+node-deps: $(NODE_DEPS)
+
+test: $(STAMP) $(NODE_DEPS)
 	sh scripts/ensure-chromium.sh
 	$(BIN)/pytest -q $(PYTEST_ARGS)
 
-test-postgres: $(STAMP)
+test-postgres: $(STAMP) $(NODE_DEPS)
 	sh scripts/ensure-chromium.sh
 	GAZOUILLE_TEST_DATABASE_URL=$${GAZOUILLE_TEST_DATABASE_URL:-$(PG_URL)} \
 	GAZOUILLE_TEST_REDIS_URL=$${GAZOUILLE_TEST_REDIS_URL:-$(REDIS_URL)} \
 	$(BIN)/pytest -q $(PYTEST_ARGS)
+
+# toot's own live integration suite (114 tests, from its PyPI sdist) against a fresh server on
+# port 3000, on SQLite, then on PostgreSQL + Redis.
+test-clients: $(STAMP)
+	bash scripts/toot-suite.sh
+	GAZOUILLE_TEST_DATABASE_URL=$${GAZOUILLE_TEST_DATABASE_URL:-$(PG_URL)} \
+	GAZOUILLE_TEST_REDIS_URL=$${GAZOUILLE_TEST_REDIS_URL:-$(REDIS_URL)} \
+	bash scripts/toot-suite.sh
 
 BACKEND ?= sqlite
 SIZE ?= M

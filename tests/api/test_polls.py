@@ -60,12 +60,12 @@ async def test_create_and_vote(api: Api, alice: str, bob: str, carol: str) -> No
         r = await api.post(f"/api/v1/polls/{pid}/votes", bob, json=body)
         assert r.status_code == 422 and message in r.json()["error"]
     for body, message in [
-        ({"choices": ["2"]}, "not a valid option"),
-        ({"choices": ["-1"]}, "not a valid option"),
-        ({"choices": ["x"]}, "not a valid option"),
+        ({"choices": ["2"]}, "The chosen vote option does not exist"),
+        ({"choices": ["-1"]}, "The chosen vote option does not exist"),
+        ({"choices": ["x"]}, "The chosen vote option does not exist"),
         ({"choices": []}, "Choices can't be blank"),
         ({}, "Choices can't be blank"),
-        ({"choices": ["0", "1"]}, "only one choice"),
+        ({"choices": ["0", "1"]}, "already voted"),  # Mastodon's wording
     ]:
         r = await api.post(f"/api/v1/polls/{pid}/votes", carol, json=body)
         assert r.status_code == 422 and message in r.json()["error"], (body, r.text)

@@ -29,6 +29,7 @@ from gazouille.api.v1 import (
 from gazouille.api.v1 import directory as directory_api
 from gazouille.api.v1 import media as media_api
 from gazouille.api.v1 import polls as polls_api
+from gazouille.api.v1 import saved as saved_api
 from gazouille.api.v1 import scheduled_statuses as scheduled_api
 from gazouille.api.v1 import suggestions as suggestions_api
 from gazouille.api.v1 import tags as tags_api
@@ -63,6 +64,7 @@ ROUTERS = [
     media_api.router,
     polls_api.router,
     scheduled_api.router,
+    saved_api.router,
 ]
 HTTP_MESSAGES = {404: "Record not found", 405: "Method not allowed"}
 

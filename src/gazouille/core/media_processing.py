@@ -209,6 +209,23 @@ def compute_blurhash(image: Image.Image) -> str | None:
         return None
 
 
+def process_thumbnail(path: Path, workdir: Path) -> Rendition:
+    """A custom preview for an attachment (a video's poster): a still image, cleaned and
+    scaled to preview size, kept in its format (PNG stays PNG)."""
+    content_type = check_upload(path)
+    if content_type not in IMAGE_TYPES:
+        raise invalid("Validation failed: Thumbnail content type is invalid")
+    image = open_image(path, content_type)
+    clean = clean_copy(image)
+    width, height = fit_pixels(clean.width, clean.height, SMALL_PIXELS)
+    if (width, height) != clean.size:
+        clean = clean.resize((width, height), Image.Resampling.LANCZOS)
+    prefer = {"image/png": "PNG", "image/webp": "WEBP", "image/gif": "PNG"}.get(
+        content_type, "JPEG"
+    )
+    return save_image(clean, workdir / "thumbnail", prefer)
+
+
 def small_preview(image: Image.Image, stem: Path) -> Rendition:
     width, height = fit_pixels(image.width, image.height, SMALL_PIXELS)
     small = image.resize((width, height), Image.Resampling.LANCZOS)

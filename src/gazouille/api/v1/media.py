@@ -3,6 +3,8 @@ where local storage serves the files."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Request
 from starlette.responses import FileResponse
 
@@ -30,14 +32,34 @@ async def _upload(request: Request, *, synchronous: bool) -> JSON:
     async with spooled(upload) as path:
         staged = await media.stage_upload(path, synchronous=synchronous)
     try:
-        async with state(request).db.write() as session:
-            row = await media.record_upload(
-                session, viewer.account, staged, description=description, focus=focus
-            )
+        thumbnail = await _thumbnail(params)
     except BaseException:
         await staged.discard()
         raise
+    try:
+        async with state(request).db.write() as session:
+            row = await media.record_upload(
+                session,
+                viewer.account,
+                staged,
+                description=description,
+                focus=focus,
+                thumbnail=thumbnail,
+            )
+    except BaseException:
+        await staged.discard()
+        if thumbnail is not None:
+            await media.discard_files([thumbnail.key])
+        raise
     return JSON(media_json(row), status_code=202 if staged.processing else 200)
+
+
+async def _thumbnail(params: Any) -> media.StagedThumbnail | None:
+    upload = upload_of(params, "thumbnail")
+    if upload is None:
+        return None
+    async with spooled(upload) as path:
+        return await media.stage_thumbnail(path)
 
 
 @router.post("/api/v2/media")
@@ -68,10 +90,21 @@ async def update_media(request: Request, media_id: str) -> JSON:
     params = await read_params(request)
     description = params.get_str("description")
     focus = media.parse_focus(params.get_str("focus"))
-    async with state(request).db.write() as session:
-        row = await media.update_media(
-            session, viewer.account, parse_id(media_id), description=description, focus=focus
-        )
+    thumbnail = await _thumbnail(params)
+    try:
+        async with state(request).db.write() as session:
+            row = await media.update_media(
+                session,
+                viewer.account,
+                parse_id(media_id),
+                description=description,
+                focus=focus,
+                thumbnail=thumbnail,
+            )
+    except BaseException:
+        if thumbnail is not None:
+            await media.discard_files([thumbnail.key])
+        raise
     return JSON(media_json(row), status_code=206 if row.state == "processing" else 200)
 
 

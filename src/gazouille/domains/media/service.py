@@ -27,10 +27,12 @@ from gazouille.core.media_processing import (
     ProcessedMedia,
     Variant,
     check_upload,
+    dimensions,
     invalid,
     is_animated,
     open_image,
     process_image,
+    process_thumbnail,
 )
 from gazouille.core.storage import Storage, get_storage
 from gazouille.core.video_processing import probe, transcode
@@ -125,6 +127,35 @@ def _stage(source: Path, *, synchronous: bool) -> StagedUpload:
         )
 
 
+@dataclass
+class StagedThumbnail:
+    """A custom preview written to storage, not yet recorded."""
+
+    key: str
+    small: dict[str, Any]
+
+
+def _stage_thumbnail(source: Path) -> StagedThumbnail:
+    with tempfile.TemporaryDirectory(prefix="gazouille-media-") as tmp:
+        rendition = process_thumbnail(source, Path(tmp))
+        key = f"{media_prefix(new_id())}/thumbnail.{rendition.ext}"
+        get_storage().save(key, rendition.path)
+        return StagedThumbnail(key, dimensions(rendition.width, rendition.height))
+
+
+async def stage_thumbnail(source: Path) -> StagedThumbnail:
+    """Check, clean and store a custom preview image (a video's poster)."""
+    return await asyncio.to_thread(_stage_thumbnail, source)
+
+
+def _use_thumbnail(row: MediaAttachment, thumbnail: StagedThumbnail) -> str | None:
+    """Put a custom preview on ``row``; returns the replaced preview's key, to delete."""
+    replaced = row.thumbnail_key
+    row.thumbnail_key = thumbnail.key
+    row.meta = {**(row.meta or {}), "small": thumbnail.small}
+    return replaced
+
+
 async def stage_upload(source: Path, *, synchronous: bool) -> StagedUpload:
     """Check and process the uploaded file at ``source``; MediaInvalid (422) when refused.
     With ``synchronous`` False, video and animated GIF are only checked: a job does the rest."""
@@ -157,6 +188,7 @@ async def record_upload(
     *,
     description: str | None = None,
     focus: tuple[float, float] | None = None,
+    thumbnail: StagedThumbnail | None = None,
 ) -> MediaAttachment:
     row = MediaAttachment(
         id=staged.media_id,
@@ -175,6 +207,10 @@ async def record_upload(
         meta=staged.meta,
         created_at=clock.now(),
     )
+    if thumbnail is not None:
+        replaced = _use_thumbnail(row, thumbnail)
+        if replaced:
+            after_commit(session, lambda: discard_files([replaced]))
     session.add(row)
     await session.flush()
     if staged.processing:
@@ -198,11 +234,17 @@ async def update_media(
     *,
     description: str | None,
     focus: tuple[float, float] | None,
+    thumbnail: StagedThumbnail | None = None,
 ) -> MediaAttachment:
-    """Alt text and focal point of an upload not yet attached (Mastodon's rule)."""
+    """Alt text, focal point and custom preview of an upload not yet attached (Mastodon's
+    rule)."""
     row = await get_own(session, owner, media_id)
     if row.status_id is not None:
         raise NotFound()
+    if thumbnail is not None:
+        replaced = _use_thumbnail(row, thumbnail)
+        if replaced:
+            after_commit(session, lambda: discard_files([replaced]))
     if description is not None:
         row.description = check_description(description) or None
     if focus is not None:

@@ -60,9 +60,14 @@ async def process_media(ctx: JobContext, payload: dict[str, Any]) -> None:
         current.type = processed.type
         current.content_type = "video/mp4"
         current.file_key = file_key
-        current.thumbnail_key = thumbnail_key
         current.file_size = size
-        current.meta = processed.meta
+        meta = dict(processed.meta)
+        if current.thumbnail_key:  # a custom preview was given with the upload: keep it
+            meta["small"] = (current.meta or {}).get("small", meta.get("small"))
+            await discard_files([k for k in (thumbnail_key,) if k])
+        else:
+            current.thumbnail_key = thumbnail_key
+        current.meta = meta
         current.blurhash = processed.blurhash
         current.original_key = None
     await discard_files([original_key])

@@ -187,13 +187,14 @@ async def vote(
     for raw in raw_choices:
         text = str(raw).strip()
         if not text.isdigit() or int(text) >= len(poll.options):
-            raise _invalid("Choice is not a valid option")
+            raise _invalid("The chosen vote option does not exist")
         if int(text) not in choices:
             choices.append(int(text))
     if not choices:
         raise _invalid("Choices can't be blank")
     if len(choices) > 1 and not poll.multiple:
-        raise _invalid("This poll allows only one choice")
+        # Mastodon's own wording here: the second choice counts as a second vote.
+        raise _invalid("You have already voted on this poll")
     earlier = set(
         (
             await session.execute(

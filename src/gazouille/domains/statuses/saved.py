@@ -1,4 +1,4 @@
-"""The statuses an account bookmarked, newest bookmark first, still visible to it."""
+"""The statuses an account bookmarked or favourited, newest first, still visible to it."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gazouille.core.pagination import PageParams, newest_first, paginate
 from gazouille.domains.statuses.policy import visible_to
-from gazouille.models import Bookmark, Status
+from gazouille.models import Bookmark, Favourite, Status
 
 
 async def bookmarked(
@@ -20,4 +20,17 @@ async def bookmarked(
         .where(Bookmark.account_id == viewer_id, visible_to(viewer_id))
     )
     rows = (await session.execute(paginate(stmt, Bookmark.id, page))).all()
+    return newest_first([(r[0], r[1]) for r in rows], page)
+
+
+async def favourited(
+    session: AsyncSession, viewer_id: int, page: PageParams
+) -> list[tuple[int, Status]]:
+    """(cursor, status) pairs of the viewer's favourites, newest favourite first."""
+    stmt = (
+        select(Favourite.id, Status)
+        .join(Status, Status.id == Favourite.status_id)
+        .where(Favourite.account_id == viewer_id, visible_to(viewer_id))
+    )
+    rows = (await session.execute(paginate(stmt, Favourite.id, page))).all()
     return newest_first([(r[0], r[1]) for r in rows], page)
