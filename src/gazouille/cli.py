@@ -329,6 +329,7 @@ def bench_data(
         "accounts": spec.local_accounts + spec.remote_accounts,
         "users": spec.local_accounts,
         "tokens": spec.local_accounts,
+        "feeds": spec.local_accounts + spec.active_accounts,
         "follows": 0,
         "posts": spec.posts,
         "counters": 0,

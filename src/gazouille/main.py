@@ -20,6 +20,7 @@ from gazouille.core.ratelimit import make_ratelimiter
 from gazouille.core.state import AppState
 from gazouille.domains.cards import service as cards
 from gazouille.domains.conversations import tasks as conversation_tasks
+from gazouille.domains.feeds import service as feeds
 from gazouille.domains.mail import service as mail
 from gazouille.domains.media import tasks as media_tasks
 from gazouille.domains.notifications import tasks as notification_tasks
@@ -48,6 +49,9 @@ def build_registry() -> Registry:
     registry.register(poll_tasks.EXPIRE_JOB, poll_tasks.close_poll)
     registry.register(scheduled_tasks.PUBLISH_JOB, scheduled_tasks.publish_scheduled)
     registry.register(mail.JOB_KIND, mail.send_mail)
+    registry.register(feeds.FAN_OUT_JOB, feeds.fan_out_job)
+    registry.register(feeds.REBUILD_JOB, feeds.rebuild_job)
+    registry.register(feeds.TRIM_JOB, feeds.trim_job, every=feeds.TRIM_EVERY)
     return registry
 
 

@@ -98,4 +98,4 @@ async def test_timelines_take_a_fixed_number_of_queries(
     await add_posts(10)
     large = await count()
     assert large == small, (small, large)
-    assert small <= 12
+    assert small <= 15  # token, feed (2), rule check, presenter (up to 10), filters

@@ -8,6 +8,7 @@ from starlette.requests import Request
 
 from gazouille.core.errors import Forbidden, GazouilleError, Unauthorized, ValidationFailed
 from gazouille.core.state import AppState
+from gazouille.domains.feeds import service as feeds
 from gazouille.domains.oauth import scopes as scope_rules
 from gazouille.domains.oauth.service import TokenInfo, authenticate_token
 from gazouille.models import Account, User
@@ -45,6 +46,9 @@ async def token_info(request: Request) -> TokenInfo | None:
             raise Unauthorized()
         if info.denial:
             raise Forbidden(info.denial)
+        if info.account is not None and feeds.activity_is_stale(info.active_at):
+            async with state(request).db.write() as session:
+                await feeds.mark_active(session, info.account.id)
     request.scope["token_info"] = info
     return info
 

@@ -15,7 +15,14 @@ from gazouille.domains.relationships.service import Relationship
 from gazouille.domains.scheduled.service import ScheduledView
 from gazouille.domains.statuses.edits import EditView
 from gazouille.domains.statuses.presenters import QuoteView, StatusView
-from gazouille.models import Account, MediaAttachment, Notification, OAuthApplication, User
+from gazouille.models import (
+    Account,
+    MediaAttachment,
+    Notification,
+    OAuthApplication,
+    PreviewCard,
+    User,
+)
 
 ROLE_OWNER = {
     "id": "3",
@@ -109,6 +116,31 @@ def credential_account_json(
     return data
 
 
+def card_json(card: PreviewCard) -> dict[str, Any]:
+    """Mastodon's PreviewCard. The page's image is not copied locally yet, so ``image`` is
+    null rather than a link that would leak readers' addresses to the remote site."""
+    return {
+        "url": card.url,
+        "title": card.title,
+        "description": card.description,
+        "type": card.type,
+        "author_name": card.author_name,
+        "author_url": card.author_url,
+        "provider_name": card.provider_name,
+        "provider_url": card.provider_url,
+        "html": "",
+        "width": card.width if card.image_key else 0,
+        "height": card.height if card.image_key else 0,
+        "image": None,
+        "image_description": card.image_description,
+        "embed_url": card.embed_url,
+        "blurhash": card.blurhash,
+        "published_at": iso(card.published_at),
+        "authors": [],
+        "language": card.language,
+    }
+
+
 def _status_body(view: StatusView) -> dict[str, Any]:
     status = view.status
     data: dict[str, Any] = {
@@ -145,7 +177,7 @@ def _status_body(view: StatusView) -> dict[str, Any]:
         "tags": [{"name": t.name.lower(), "url": urls.tag_url(t.name.lower())} for t in view.tags],
         "emojis": [],
         "quote": quote_json(view.quote),
-        "card": None,
+        "card": card_json(view.card) if view.card else None,
         "poll": poll_json(view.poll),
     }
     for flag in ("favourited", "reblogged", "muted", "bookmarked", "pinned"):

@@ -24,8 +24,10 @@ from gazouille.core import urls
 from gazouille.core.db import Database
 from gazouille.core.security import hash_password, token_digest
 from gazouille.core.text import MentionRef, ResolvedMention, normalize_tag, render_plain_text
+from gazouille.domains.feeds import service as feeds
 from gazouille.models import (
     Account,
+    FeedState,
     Follow,
     Mention,
     OAuthAccessToken,
@@ -480,6 +482,30 @@ async def generate(db: Database, size: Size, progress: Progress, seed: int = 42)
                 chunk,
             )
             progress("counters", len(chunk))
+    # Active accounts have materialized home feeds, as on a live instance; the others were
+    # last seen long ago (their feeds are rebuilt when they come back).
+    now = datetime.now(UTC)
+    active_set = set(active)
+    async with db.write() as session:
+        await _insert(
+            session,
+            FeedState,
+            [
+                {
+                    "account_id": a,
+                    "active_at": now if a in active_set else now - timedelta(days=60),
+                    "built_at": None,
+                }
+                for a in local
+            ],
+            progress,
+            "feeds",
+        )
+    for chunk_start in range(0, len(active), 50):
+        async with db.write() as session:
+            for account_id in active[chunk_start : chunk_start + 50]:
+                await feeds.rebuild(session, account_id)
+        progress("feeds", min(50, len(active) - chunk_start))
     common = next(w for w, _ in words.most_common() if len(w) > 3)
     rare = next(
         w for w, c in sorted(words.items(), key=lambda kv: (kv[1], kv[0])) if c >= 3 and len(w) > 4

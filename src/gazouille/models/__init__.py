@@ -15,6 +15,7 @@ from gazouille.models.content import (
     TrendSnapshot,
 )
 from gazouille.models.discovery import AccountSearch, SuggestionDismissal
+from gazouille.models.feeds import FeedState, HomeFeedEntry
 from gazouille.models.instance import InstanceSetting
 from gazouille.models.jobs import Job
 from gazouille.models.media import MediaAttachment
@@ -59,11 +60,13 @@ __all__ = [
     "Endorsement",
     "Favourite",
     "FeaturedTag",
+    "FeedState",
     "Filter",
     "FilterKeyword",
     "FilterStatus",
     "Follow",
     "FollowRequest",
+    "HomeFeedEntry",
     "IdempotencyKey",
     "InstanceSetting",
     "Job",

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from gazouille.models.base import Base, CreatedMixin, IdMixin
@@ -16,9 +16,22 @@ class Status(IdMixin, CreatedMixin, Base):
     __tablename__ = "statuses"
     __table_args__ = (
         Index("ix_statuses_account_id_id", "account_id", "id"),
-        Index("ix_statuses_public", "visibility", "local", "id"),
-        Index("ix_statuses_reblog", "reblog_of_id", "account_id"),
+        # Partial: an index over the many NULLs would lure SQLite away from better plans.
+        Index(
+            "ix_statuses_reblog",
+            "reblog_of_id",
+            "account_id",
+            sqlite_where=text("reblog_of_id IS NOT NULL"),
+            postgresql_where=text("reblog_of_id IS NOT NULL"),
+        ),
         Index("ix_statuses_in_reply_to_id", "in_reply_to_id"),
+        # The public timeline walks this in id order instead of sorting every public status.
+        Index(
+            "ix_statuses_public_timeline",
+            "id",
+            sqlite_where=text("visibility = 'public' AND reblog_of_id IS NULL"),
+            postgresql_where=text("visibility = 'public' AND reblog_of_id IS NULL"),
+        ),
     )
 
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))

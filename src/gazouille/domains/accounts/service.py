@@ -14,6 +14,7 @@ from gazouille.core.errors import Forbidden, ValidationFailed
 from gazouille.core.security import hash_password, verify_password
 from gazouille.core.text import MentionRef, ResolvedMention, render_plain_text
 from gazouille.domains.accounts import repository as repo
+from gazouille.domains.feeds import service as feeds
 from gazouille.domains.search.indexing import index_account
 from gazouille.models import Account, User
 
@@ -121,6 +122,7 @@ async def register(
     session.add(user)
     await session.flush()
     await index_account(session, account)
+    await feeds.start_feed(session, account.id)
     return account, user
 
 

@@ -44,6 +44,16 @@ async def enqueue_card(session: AsyncSession, status: Status) -> None:
         )
 
 
+async def cards_of(session: AsyncSession, card_ids: list[int]) -> dict[int, PreviewCard]:
+    """The fetched cards among ``card_ids`` (one query, none when the list is empty)."""
+    if not card_ids:
+        return {}
+    rows = await session.execute(
+        select(PreviewCard).where(PreviewCard.id.in_(set(card_ids)), PreviewCard.state == "done")
+    )
+    return {card.id: card for card in rows.scalars()}
+
+
 async def fetch_card(ctx: JobContext, payload: dict[str, Any]) -> None:
     url = str(payload["url"])
     status_id = int(payload["status_id"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from sqlalchemy import select, update
@@ -17,6 +17,7 @@ from gazouille.core.security import constant_time_equal, new_token, token_digest
 from gazouille.domains.oauth import scopes as scope_rules
 from gazouille.models import (
     Account,
+    FeedState,
     OAuthAccessToken,
     OAuthApplication,
     OAuthAuthorizationCode,
@@ -42,6 +43,8 @@ class TokenInfo:
     application: OAuthApplication | None
     user: User | None
     account: Account | None
+    # When the account was last seen active (its home feed is fanned out to while recent).
+    active_at: datetime | None = None
 
     @property
     def scopes(self) -> list[str]:
@@ -338,15 +341,16 @@ async def revoke(
 
 async def authenticate_token(session: AsyncSession, token: str) -> TokenInfo | None:
     stmt = (
-        select(OAuthAccessToken, OAuthApplication, User, Account)
+        select(OAuthAccessToken, OAuthApplication, User, Account, FeedState.active_at)
         .outerjoin(OAuthApplication, OAuthApplication.id == OAuthAccessToken.application_id)
         .outerjoin(User, User.id == OAuthAccessToken.user_id)
         .outerjoin(Account, Account.id == User.account_id)
+        .outerjoin(FeedState, FeedState.account_id == User.account_id)
         .where(OAuthAccessToken.token_digest == token_digest(token))
         .where(OAuthAccessToken.revoked_at.is_(None))
     )
     row = (await session.execute(stmt)).first()
     if row is None:
         return None
-    token_row, app, user, account = row
-    return TokenInfo(token_row, app, user, account)
+    token_row, app, user, account, active_at = row
+    return TokenInfo(token_row, app, user, account, active_at)

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from gazouille.core import clock
 from gazouille.core.errors import Forbidden, NotFound
 from gazouille.core.pagination import PageParams, newest_first, paginate
+from gazouille.domains.feeds import service as feeds
 from gazouille.domains.lists import service as lists
 from gazouille.domains.notifications.tasks import enqueue_notification
 from gazouille.domains.relationships.exclusions import blocks_either_way, domain_blocked
@@ -105,6 +106,7 @@ async def follow(
     session.add(new)
     await session.flush()
     await _bump(session, actor.id, target.id, +1)
+    await feeds.followed(session, actor.id, target.id)
     await enqueue_notification(session, "follow", target.id, actor.id)
 
 
@@ -132,6 +134,7 @@ async def _sever(session: AsyncSession, follower_id: int, target_id: int) -> Non
     )
     if getattr(removed, "rowcount", 0):
         await _bump(session, follower_id, target_id, -1)
+        await feeds.unfollowed(session, follower_id, target_id)
     await session.execute(
         delete(FollowRequest).where(
             FollowRequest.account_id == follower_id, FollowRequest.target_account_id == target_id
@@ -174,6 +177,7 @@ async def authorize_request(session: AsyncSession, target: Account, requester_id
     await session.delete(request)
     await session.flush()
     await _bump(session, requester_id, target.id, +1)
+    await feeds.followed(session, requester_id, target.id)
 
 
 async def reject_request(session: AsyncSession, target: Account, requester_id: int) -> None:

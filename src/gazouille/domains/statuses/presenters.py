@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import literal, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from gazouille.domains.cards.service import cards_of
 from gazouille.domains.filters.matching import FilterMatch, apply_filters
 from gazouille.domains.media.presenters import media_of_statuses
 from gazouille.domains.polls.presenters import PollView, present_polls
@@ -25,6 +26,7 @@ from gazouille.models import (
     MediaAttachment,
     Mention,
     OAuthApplication,
+    PreviewCard,
     Status,
     StatusPin,
     StatusTag,
@@ -54,6 +56,7 @@ class StatusView:
     media: list[MediaAttachment] = field(default_factory=list)
     poll: PollView | None = None
     quote: QuoteView | None = None
+    card: PreviewCard | None = None
     # Viewer flags; None when there is no viewer (the keys are then left out).
     favourited: bool | None = None
     reblogged: bool | None = None
@@ -162,6 +165,7 @@ async def present_statuses(
         pinned, muted_roots = await _pins_and_mutes(session, viewer_id, list(by_id.values()))
     media = await media_of_statuses(session, [s.id for s in by_id.values() if s.has_media])
     polls = await present_polls(session, viewer_id, [s.id for s in by_id.values() if s.has_poll])
+    cards = await cards_of(session, [s.card_id for s in by_id.values() if s.card_id])
     mentions: dict[int, list[Account]] = defaultdict(list)
     for mention in mention_rows:
         if mention.account_id in accounts:
@@ -188,6 +192,7 @@ async def present_statuses(
             media=media.get(status.id, []),
             poll=polls.get(status.id),
             quote=quote_of(status, nested),
+            card=cards.get(status.card_id) if status.card_id else None,
             favourited=(status.id in favourited) if flag else None,
             reblogged=(status.id in reblogged) if flag else None,
             bookmarked=(status.id in bookmarked) if flag else None,

@@ -11,8 +11,10 @@ from gazouille.core import clock, urls
 from gazouille.core.db import insert_ignore
 from gazouille.core.errors import Forbidden, NotFound, ValidationFailed
 from gazouille.core.ids import new_id
+from gazouille.domains.cards.service import enqueue_card
 from gazouille.domains.conversations import service as conversations
 from gazouille.domains.conversations.tasks import enqueue_conversation_update
+from gazouille.domains.feeds import service as feeds
 from gazouille.domains.media import service as media_service
 from gazouille.domains.notifications.tasks import enqueue_notification, notify_subscribers
 from gazouille.domains.polls import service as polls
@@ -140,6 +142,8 @@ async def post_draft(
         await enqueue_notification(session, "quote", draft.quoted.account_id, author.id, status.id)
     await session.flush()
     await index_status(session, status.id)
+    await enqueue_card(session, status)
+    await feeds.fan_out(session, status)
     for account_id in mention_targets:
         await enqueue_notification(session, "mention", account_id, author.id, status.id)
     await notify_subscribers(session, status)
@@ -282,6 +286,7 @@ async def reblog(
         .values(statuses_count=Account.statuses_count + 1, last_status_at=now)
     )
     await enqueue_notification(session, "reblog", original.account_id, actor.id, original.id)
+    await feeds.fan_out(session, row)
     streaming_events.status_created(session, row.id)
     return row
 

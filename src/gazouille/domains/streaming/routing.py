@@ -225,7 +225,7 @@ async def _home_listeners(
     only_this = PageParams(limit=1, max_id=status.id + 1, since_id=status.id - 1)
     shown = set()
     for viewer in candidates & followers:
-        if await timelines.home(session, viewer, only_this):
+        if await timelines.home_read_time(session, viewer, only_this):
             shown.add(viewer)
     return [x for x in users if x.account_id in shown]
 

@@ -14,6 +14,7 @@ from gazouille.core.errors import NotFound, ValidationFailed
 from gazouille.core.ids import new_id
 from gazouille.core.pagination import PageParams, newest_first, paginate
 from gazouille.core.text import normalize_tag
+from gazouille.domains.feeds import service as feeds
 from gazouille.models import FeaturedTag, Status, StatusTag, Tag, TagFollow
 
 NAME_RE = re.compile(r"\w*[^\W\d_]\w*")
@@ -72,6 +73,7 @@ async def follow_tag(session: AsyncSession, account_id: int, name: str) -> Tag:
         {"id": new_id(), "account_id": account_id, "tag_id": tag.id, "created_at": clock.now()},
         ["account_id", "tag_id"],
     )
+    await feeds.tag_followed(session, account_id, tag.id)
     return tag
 
 

@@ -1,64 +1,38 @@
-"""Home and public timelines.
-
-The home timeline is computed at read time from the follow graph (one indexed query); see
-docs/architecture.md for why, and docs/performance.md once the benchmarks choose otherwise.
-"""
+"""Home and public timelines. The home timeline reads the materialized feed
+(domains/feeds) and checks it against the rule of ``rules.home_rule``; see
+docs/performance.md for the design and its figures."""
 
 from __future__ import annotations
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gazouille.core.pagination import PageParams, newest_first, paginate
-from gazouille.domains.lists.timeline import in_exclusive_list
-from gazouille.domains.relationships.exclusions import (
-    status_author_hidden,
-    status_hidden_from_feeds,
-)
-from gazouille.domains.statuses.policy import visible_to
-from gazouille.models import Follow, Status, StatusTag, TagFollow
+from gazouille.domains.feeds import service as feeds
+from gazouille.domains.relationships.exclusions import status_author_hidden
+from gazouille.domains.timelines.rules import home_rule
+from gazouille.models import Status
+
+
+async def home_read_time(session: AsyncSession, viewer_id: int, page: PageParams) -> list[Status]:
+    """The home timeline computed from the rule alone (no materialized feed)."""
+    stmt = select(Status).where(home_rule(viewer_id))
+    rows = list((await session.execute(paginate(stmt, Status.id, page))).scalars())
+    return newest_first(rows, page)
 
 
 async def home(session: AsyncSession, viewer_id: int, page: PageParams) -> list[Status]:
-    """Own statuses and those of followed accounts, with Mastodon's filters: replies only
-    when addressed to someone the viewer follows (or to the viewer, or self-replies);
-    reblogs only from follows that show them; private/direct only when visible."""
-    followed = select(Follow.target_account_id).where(Follow.account_id == viewer_id)
-    reblogs_shown = exists().where(
-        Follow.account_id == viewer_id,
-        Follow.target_account_id == Status.account_id,
-        Follow.show_reblogs.is_(True),
-    )
-    # Public statuses carrying a hashtag the viewer follows, from anyone.
-    followed_tag = exists().where(
-        StatusTag.status_id == Status.id,
-        StatusTag.tag_id == TagFollow.tag_id,
-        TagFollow.account_id == viewer_id,
-    )
-    stmt = select(Status).where(
-        or_(
-            Status.account_id == viewer_id,
-            Status.account_id.in_(followed),
-            and_(Status.visibility == "public", followed_tag),
-        ),
-        visible_to(viewer_id),
-        or_(
-            Status.in_reply_to_account_id.is_(None),
-            Status.in_reply_to_account_id == Status.account_id,
-            Status.in_reply_to_account_id == viewer_id,
-            Status.account_id == viewer_id,
-            Status.in_reply_to_account_id.in_(followed),
-        ),
-        or_(
-            Status.reblog_of_id.is_(None),
-            Status.account_id == viewer_id,
-            and_(reblogs_shown),
-        ),
-        # Blocks, mutes and blocked domains; members of exclusive lists go to their list only.
-        ~status_hidden_from_feeds(viewer_id),
-        or_(Status.account_id == viewer_id, ~in_exclusive_list(viewer_id)),
-    )
-    rows = list((await session.execute(paginate(stmt, Status.id, page))).scalars())
+    """The home timeline: candidates from the viewer's materialized feed (plus the
+    celebrities merged at read time), re-checked against the live rule; the rule alone when
+    the feed cannot answer (not built yet, or a page older than the feed keeps)."""
+    candidates = await feeds.candidate_ids(session, viewer_id, page)
+    if candidates is None:
+        return await home_read_time(session, viewer_id, page)
+    if not candidates:
+        return []
+    stmt = select(Status).where(Status.id.in_(candidates), home_rule(viewer_id))
+    order = Status.id.asc() if page.min_id is not None else Status.id.desc()
+    rows = list((await session.execute(stmt.order_by(order).limit(page.limit))).scalars())
     return newest_first(rows, page)
 
 

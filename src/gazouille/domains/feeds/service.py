@@ -1,0 +1,288 @@
+"""Home feeds, materialized for active users.
+
+- When a status is created, its id goes into the feed of every active local account whose
+  home timeline shows it: the very rule of ``timelines.rules.home_rule``, applied by one
+  INSERT … SELECT. Few followers: within the posting transaction; many: in a job, after the
+  answer. Authors above ``CELEBRITY_FOLLOWERS`` are not fanned out at all: their statuses
+  are merged in when a feed is read, so one post never means 50,000 writes.
+- A feed keeps about ``CAP`` entries (trimmed by a periodic job). Older pages, and the feeds
+  of accounts inactive for ``ACTIVE_WINDOW`` (not fanned out to meanwhile), are computed at
+  read time, and a returning account has its feed rebuilt by a job.
+- Reading re-applies the live rule to the few candidate statuses, so a feed never shows what
+  blocks, mutes or visibility would hide now.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, func, literal, select, union_all
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gazouille.core import clock
+from gazouille.core.db import insert_from_select_ignore, insert_ignore
+from gazouille.core.pagination import PageParams
+from gazouille.domains.timelines.rules import home_rule
+from gazouille.models import Account, Follow, Status, StatusTag, TagFollow
+from gazouille.models.feeds import FeedState, HomeFeedEntry
+from gazouille.worker.queue import enqueue
+from gazouille.worker.runtime import JobContext
+
+CAP = 400
+CELEBRITY_FOLLOWERS = 5_000
+ACTIVE_WINDOW = timedelta(days=14)
+INLINE_FOLLOWERS = 200
+ACTIVITY_RESOLUTION = timedelta(hours=1)
+FOLLOW_BACKFILL = 40
+FAN_OUT_JOB = "feeds.fan_out"
+REBUILD_JOB = "feeds.rebuild"
+TRIM_JOB = "feeds.trim"
+TRIM_EVERY = timedelta(hours=1)
+COLUMNS = ["account_id", "status_id"]
+
+
+async def start_feed(session: AsyncSession, account_id: int) -> None:
+    """A new local account: its empty feed is complete."""
+    now = clock.now()
+    await insert_ignore(
+        session,
+        FeedState,
+        {"account_id": account_id, "active_at": now, "built_at": now},
+        ["account_id"],
+    )
+
+
+async def mark_active(session: AsyncSession, account_id: int) -> None:
+    """Record activity (once per ``ACTIVITY_RESOLUTION`` at most). An account back after
+    ``ACTIVE_WINDOW`` missed the fan-outs meanwhile: its feed is rebuilt."""
+    now = clock.now()
+    state = await session.get(FeedState, account_id)
+    if state is not None and state.active_at > now - ACTIVITY_RESOLUTION:
+        return
+    if state is None:
+        state = FeedState(account_id=account_id, active_at=now, built_at=None)
+        session.add(state)
+    elif state.active_at < now - ACTIVE_WINDOW:
+        state.built_at = None
+    state.active_at = now
+    await session.flush()
+    if state.built_at is None:
+        await enqueue(
+            session,
+            REBUILD_JOB,
+            {"account_id": account_id},
+            dedupe_key=f"feed-rebuild:{account_id}",
+        )
+
+
+def activity_is_stale(active_at: datetime | None) -> bool:
+    """Should a request seen now record activity (see ``mark_active``)?"""
+    return active_at is None or active_at <= clock.now() - ACTIVITY_RESOLUTION
+
+
+def _candidates(status: Status, celebrity: bool) -> Any:
+    """Whose feed may take ``status``: its author and, unless the author is a celebrity,
+    the author's followers and the followers of its hashtags."""
+    author = select(literal(status.account_id))
+    if celebrity:
+        return author
+    return author.union(
+        select(Follow.account_id).where(Follow.target_account_id == status.account_id),
+        select(TagFollow.account_id)
+        .join(StatusTag, StatusTag.tag_id == TagFollow.tag_id)
+        .where(StatusTag.status_id == status.id),
+    )
+
+
+async def _followers(session: AsyncSession, account_id: int) -> int:
+    count = await session.execute(select(Account.followers_count).where(Account.id == account_id))
+    return int(count.scalar_one_or_none() or 0)
+
+
+async def _deliver(session: AsyncSession, status: Status, celebrity: bool) -> int:
+    viewer = FeedState.account_id
+    rows = (
+        select(FeedState.account_id, Status.id)
+        .where(Status.id == status.id)
+        .where(FeedState.built_at.is_not(None), FeedState.active_at >= clock.now() - ACTIVE_WINDOW)
+        .where(FeedState.account_id.in_(_candidates(status, celebrity)))
+        .where(home_rule(viewer))
+    )
+    return await insert_from_select_ignore(session, HomeFeedEntry, COLUMNS, rows)
+
+
+async def fan_out(session: AsyncSession, status: Status) -> None:
+    """Called in the transaction that created ``status``."""
+    followers = await _followers(session, status.account_id)
+    if followers <= INLINE_FOLLOWERS or followers > CELEBRITY_FOLLOWERS:
+        await _deliver(session, status, celebrity=followers > CELEBRITY_FOLLOWERS)
+        return
+    await insert_ignore(
+        session, HomeFeedEntry, {"account_id": status.account_id, "status_id": status.id}, COLUMNS
+    )
+    await enqueue(session, FAN_OUT_JOB, {"status_id": status.id}, dedupe_key=f"fan-out:{status.id}")
+
+
+async def fan_out_job(ctx: JobContext, payload: dict[str, Any]) -> None:
+    async with ctx.db.write() as session:
+        status = await session.get(Status, int(payload["status_id"]))
+        if status is not None:
+            celebrity = await _followers(session, status.account_id) > CELEBRITY_FOLLOWERS
+            await _deliver(session, status, celebrity)
+
+
+async def followed(session: AsyncSession, follower_id: int, target_id: int) -> None:
+    """A new follow: the followed account's recent statuses join the follower's feed, and
+    so do the replies to it that the follow now makes visible."""
+    state = await session.get(FeedState, follower_id)
+    if state is None or state.built_at is None:
+        return  # the feed is read at read time until it is rebuilt
+    sources = [Status.in_reply_to_account_id == target_id]
+    if await _followers(session, target_id) <= CELEBRITY_FOLLOWERS:
+        sources.append(Status.account_id == target_id)  # else merged at read time anyway
+    for source in sources:
+        rows = (
+            select(literal(follower_id), Status.id)
+            .where(source, home_rule(follower_id))
+            .order_by(Status.id.desc())
+            .limit(FOLLOW_BACKFILL)
+        )
+        await insert_from_select_ignore(session, HomeFeedEntry, COLUMNS, rows)
+
+
+async def tag_followed(session: AsyncSession, account_id: int, tag_id: int) -> None:
+    """A newly followed hashtag: its recent statuses join the follower's feed."""
+    state = await session.get(FeedState, account_id)
+    if state is None or state.built_at is None:
+        return
+    rows = (
+        select(literal(account_id), Status.id)
+        .join(StatusTag, StatusTag.status_id == Status.id)
+        .where(StatusTag.tag_id == tag_id, home_rule(account_id))
+        .order_by(Status.id.desc())
+        .limit(FOLLOW_BACKFILL)
+    )
+    await insert_from_select_ignore(session, HomeFeedEntry, COLUMNS, rows)
+
+
+async def unfollowed(session: AsyncSession, follower_id: int, target_id: int) -> None:
+    await session.execute(
+        delete(HomeFeedEntry).where(
+            HomeFeedEntry.account_id == follower_id,
+            HomeFeedEntry.status_id.in_(select(Status.id).where(Status.account_id == target_id)),
+        )
+    )
+
+
+def _window(stmt: Any, column: Any, page: PageParams, limit: int) -> Any:
+    if page.max_id is not None:
+        stmt = stmt.where(column < page.max_id)
+    if page.since_id is not None:
+        stmt = stmt.where(column > page.since_id)
+    if page.min_id is not None:
+        return stmt.where(column > page.min_id).order_by(column.asc()).limit(limit)
+    return stmt.order_by(column.desc()).limit(limit)
+
+
+async def candidate_ids(
+    session: AsyncSession, viewer_id: int, page: PageParams
+) -> list[int] | None:
+    """Ids of the statuses that may make the page, newest first (a few more than the page:
+    the live rule may still drop some), or None when the feed cannot answer this page.
+    Two queries: the feed's state, then its entries and the followed celebrities' statuses
+    together."""
+    built_at = await session.scalar(
+        select(FeedState.built_at).where(FeedState.account_id == viewer_id)
+    )
+    if built_at is None:
+        return None
+    limit = page.limit * 2
+    feed = _window(
+        select(HomeFeedEntry.status_id.label("id")).where(HomeFeedEntry.account_id == viewer_id),
+        HomeFeedEntry.status_id,
+        page,
+        limit,
+    ).subquery()
+    celebrities = (
+        select(Follow.target_account_id)
+        .join(Account, Account.id == Follow.target_account_id)
+        .where(Follow.account_id == viewer_id, Account.followers_count > CELEBRITY_FOLLOWERS)
+    )
+    merged = _window(
+        select(Status.id.label("id")).where(Status.account_id.in_(celebrities)),
+        Status.id,
+        page,
+        limit,
+    ).subquery()
+    rows = (
+        await session.execute(
+            union_all(select(feed.c.id, literal(True)), select(merged.c.id, literal(False)))
+        )
+    ).all()
+    from_feed = sum(1 for _, in_feed in rows if in_feed)
+    if page.min_id is None and page.max_id is not None and from_feed < limit:
+        # Past the end of a capped feed: older statuses may exist that the feed dropped.
+        total = await session.scalar(
+            select(func.count())
+            .select_from(HomeFeedEntry)
+            .where(HomeFeedEntry.account_id == viewer_id)
+        )
+        if (total or 0) >= CAP:
+            return None
+    ids = sorted({status_id for status_id, _ in rows}, reverse=page.min_id is None)
+    return ids[:limit]
+
+
+async def rebuild(session: AsyncSession, account_id: int) -> None:
+    """Fill a feed from the read-time rule (its newest ``CAP`` statuses), then mark it
+    built."""
+    rows = (
+        select(literal(account_id), Status.id)
+        .where(home_rule(account_id))
+        .order_by(Status.id.desc())
+        .limit(CAP)
+    )
+    await session.execute(delete(HomeFeedEntry).where(HomeFeedEntry.account_id == account_id))
+    await insert_from_select_ignore(session, HomeFeedEntry, COLUMNS, rows)
+    state = await session.get(FeedState, account_id)
+    if state is None:
+        session.add(FeedState(account_id=account_id, active_at=clock.now(), built_at=clock.now()))
+    else:
+        state.built_at = clock.now()
+    await session.flush()
+
+
+async def rebuild_job(ctx: JobContext, payload: dict[str, Any]) -> None:
+    async with ctx.db.write() as session:
+        await rebuild(session, int(payload["account_id"]))
+
+
+async def trim_job(ctx: JobContext, payload: dict[str, Any]) -> None:
+    """Keep about ``CAP`` entries per feed (a feed over 1.25 × CAP is cut back)."""
+    async with ctx.db.write() as session:
+        long_feeds = (
+            (
+                await session.execute(
+                    select(HomeFeedEntry.account_id)
+                    .group_by(HomeFeedEntry.account_id)
+                    .having(func.count() > CAP * 5 // 4)
+                )
+            )
+            .scalars()
+            .all()
+        )
+        for account_id in long_feeds:
+            oldest_kept = (
+                select(HomeFeedEntry.status_id)
+                .where(HomeFeedEntry.account_id == account_id)
+                .order_by(HomeFeedEntry.status_id.desc())
+                .offset(CAP - 1)
+                .limit(1)
+                .scalar_subquery()
+            )
+            await session.execute(
+                delete(HomeFeedEntry).where(
+                    HomeFeedEntry.account_id == account_id, HomeFeedEntry.status_id < oldest_kept
+                )
+            )
