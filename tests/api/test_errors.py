@@ -116,3 +116,20 @@ async def test_character_limit_comes_from_instance_settings(api: Api, alice: str
     ] == 1000
     r = await api.post("/api/v1/statuses", alice, json={"status": "x" * 900})
     assert r.status_code == 200
+
+
+async def test_instance_extras(api: Api, alice: str, db: Any) -> None:
+    from gazouille.domains import instance
+    from tests.api.test_contract import check
+
+    await api.post_status(alice, "one")
+    weeks = (await api.get("/api/v1/instance/activity")).json()
+    assert len(weeks) == 12 and weeks[0]["statuses"] == "1" and weeks[0]["registrations"] == "1"
+    assert (await api.get("/api/v1/instance/peers")).json() == []
+    assert (await api.get("/api/v1/instance/translation_languages")).json() == {}
+    assert (await api.get("/api/v1/instance/domain_blocks")).json() == []
+    async with db.write() as session:
+        await instance.update_settings(session, description="Une communauté <b>lyonnaise</b>")
+    extended = (await api.get("/api/v1/instance/extended_description")).json()
+    assert extended["content"] == "Une communauté &lt;b&gt;lyonnaise&lt;/b&gt;"
+    check("ExtendedDescription", extended)

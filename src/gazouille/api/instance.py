@@ -12,9 +12,12 @@ from gazouille.api.auth import state
 from gazouille.api.responses import JSON
 from gazouille.api.serializers import account_json
 from gazouille.config import Registrations
+from gazouille.core import clock, urls
 from gazouille.core import media_processing as media_limits
-from gazouille.core import urls
+from gazouille.core.clock import iso
+from gazouille.core.text import render_inline
 from gazouille.domains import instance
+from gazouille.domains.instance import activity
 
 router = APIRouter()
 VERSION = f"{MASTODON_COMPAT_VERSION} (compatible; Gazouille {__version__})"
@@ -133,6 +136,48 @@ async def instance_v1(request: Request) -> JSON:
             "rules": _rules(settings),
         }
     )
+
+
+@router.get("/api/v1/instance/peers")
+async def instance_peers(request: Request) -> JSON:
+    async with state(request).db.read() as session:
+        return JSON(await activity.peers(session))
+
+
+@router.get("/api/v1/instance/activity")
+async def instance_activity(request: Request) -> JSON:
+    async with state(request).db.read() as session:
+        weeks = await activity.weekly_activity(session)
+    return JSON(
+        [
+            {
+                "week": str(int(w.start.timestamp())),
+                "statuses": str(w.statuses),
+                "logins": str(w.logins),
+                "registrations": str(w.registrations),
+            }
+            for w in weeks
+        ]
+    )
+
+
+@router.get("/api/v1/instance/extended_description")
+async def extended_description(request: Request) -> JSON:
+    async with state(request).db.read() as session:
+        settings = await instance.load_settings(session)
+    text = settings.description or settings.short_description
+    updated = settings.description_updated_at or iso(clock.now())
+    return JSON({"updated_at": updated, "content": render_inline(text) if text else ""})
+
+
+@router.get("/api/v1/instance/translation_languages")
+async def translation_languages() -> JSON:
+    return JSON({})  # no translation service is configured
+
+
+@router.get("/api/v1/instance/domain_blocks")
+async def instance_domain_blocks() -> JSON:
+    return JSON([])  # no domain is blocked by the instance (federation is not served yet)
 
 
 @router.get("/api/v1/instance/rules")

@@ -9,6 +9,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gazouille.config import Registrations
+from gazouille.core import clock
+from gazouille.core.clock import iso
 from gazouille.core.errors import ValidationFailed
 from gazouille.models import Account, InstanceSetting, Status, User
 
@@ -26,6 +28,8 @@ class InstanceSettings:
     registrations: str = ""
     # Media without a description (alt text) are refused when set.
     require_alt_text: bool = False
+    # When ``description`` last changed (ISO 8601), for the extended description.
+    description_updated_at: str | None = None
 
     def registration_mode(self, default: Registrations) -> Registrations:
         """The sign-up mode in force: the admin's choice, else the deploy-time setting."""
@@ -49,9 +53,17 @@ async def load_settings(session: AsyncSession) -> InstanceSettings:
     rows = (await session.execute(select(InstanceSetting))).scalars().all()
     settings = InstanceSettings()
     for row in rows:
-        if row.key in _EDITABLE:
+        if row.key in _EDITABLE or row.key == "description_updated_at":
             setattr(settings, row.key, row.value)
     return settings
+
+
+async def _store(session: AsyncSession, key: str, value: Any) -> None:
+    row = await session.get(InstanceSetting, key)
+    if row is None:
+        session.add(InstanceSetting(key=key, value=value))
+    else:
+        row.value = value
 
 
 async def update_settings(session: AsyncSession, **values: Any) -> InstanceSettings:
@@ -72,11 +84,9 @@ async def update_settings(session: AsyncSession, **values: Any) -> InstanceSetti
             raise ValidationFailed("Validation failed: max_characters must be 50 to 100000")
         if not isinstance(value, expected):
             raise ValidationFailed(f"Validation failed: {key} has the wrong type")
-        row = await session.get(InstanceSetting, key)
-        if row is None:
-            session.add(InstanceSetting(key=key, value=value))
-        else:
-            row.value = value
+        await _store(session, key, value)
+        if key == "description":
+            await _store(session, "description_updated_at", iso(clock.now()))
     await session.flush()
     return await load_settings(session)
 
