@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, or_, select
+from sqlalchemy import ColumnElement, and_, bindparam, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from gazouille.core import clock
+from gazouille.core.db import UTCDateTime
 from gazouille.models import Account, Block, Follow, Mention, Mute, Status, UserDomainBlock
 
 
@@ -28,7 +29,11 @@ def mute_in_force(viewer_id: int, account: Any, *, notifications: bool = False) 
     conditions = [
         Mute.account_id == viewer_id,
         Mute.target_account_id == account,
-        or_(Mute.expires_at.is_(None), Mute.expires_at > clock.now()),
+        # Evaluated when the statement runs, so a clause built once stays right.
+        or_(
+            Mute.expires_at.is_(None),
+            Mute.expires_at > bindparam(None, callable_=clock.now, type_=UTCDateTime()),
+        ),
     ]
     if notifications:
         conditions.append(Mute.hide_notifications.is_(True))
