@@ -34,6 +34,17 @@ def _async_url(url: str) -> str:
     return url
 
 
+@pytest.fixture(autouse=True)
+def _real_clock() -> Iterator[None]:
+    """Each test starts on the real clock, and a test that moved the clock forward does not
+    leave ids "from the future" to the next one (ids never go backwards in a process)."""
+    from gazouille.core import clock, ids
+
+    yield
+    clock.set_clock(None)
+    ids._last_ms = 0
+
+
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A migrated SQLite file, copied for each test (migrating once is the slow part)."""
