@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from sqlalchemy import text
 
-from gazouille import MASTODON_COMPAT_VERSION, __version__
+from gazouille import UPSTREAM_API_VERSION, __version__
 from gazouille.api.auth import state
 from gazouille.api.responses import JSON
 from gazouille.api.serializers import account_json
@@ -20,7 +20,7 @@ from gazouille.domains import instance
 from gazouille.domains.instance import activity
 
 router = APIRouter()
-VERSION = f"{MASTODON_COMPAT_VERSION} (compatible; Gazouille {__version__})"
+VERSION = f"{UPSTREAM_API_VERSION} (compatible; Gazouille {__version__})"
 SOURCE_URL = "https://github.com/gazouille/gazouille"
 
 
@@ -231,7 +231,7 @@ async def nodeinfo(request: Request) -> JSON:
             "metadata": {
                 "nodeName": settings.title,
                 "nodeDescription": settings.short_description,
-                "upstream": {"name": "mastodon", "version": MASTODON_COMPAT_VERSION},
+                "upstream": {"name": "mastodon", "version": UPSTREAM_API_VERSION},
             },
         }
     )
