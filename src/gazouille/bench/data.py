@@ -506,9 +506,12 @@ async def generate(db: Database, size: Size, progress: Progress, seed: int = 42)
             for account_id in active[chunk_start : chunk_start + 50]:
                 await feeds.rebuild(session, account_id)
         progress("feeds", min(50, len(active) - chunk_start))
-    common = next(w for w, _ in words.most_common() if len(w) > 3)
+    # Plain words only (no #tags or @mentions): what a person types in the search box.
+    common = next(w for w, _ in words.most_common() if len(w) > 3 and w.isalpha())
     rare = next(
-        w for w, c in sorted(words.items(), key=lambda kv: (kv[1], kv[0])) if c >= 3 and len(w) > 4
+        w
+        for w, c in sorted(words.items(), key=lambda kv: (kv[1], kv[0]))
+        if c >= 3 and len(w) > 4 and w.isalpha()
     )
     return Generated(
         size=size,

@@ -10,6 +10,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 import aiohttp
 
@@ -137,7 +138,10 @@ def run_read_scenarios(ctx: Context) -> None:
         ("search_common", ctx.meta["common_word"]),
     ):
         search = _get(
-            [(f"/api/v2/search?q={word}&type=statuses&limit=20", t) for t in tokens[:100]]
+            [
+                (f"/api/v2/search?{urlencode({'q': word, 'type': 'statuses', 'limit': 20})}", t)
+                for t in tokens[:100]
+            ]
         )
         probe = asyncio.run(_fetch_json(ctx.base, search[0]["path"], tokens[0]))
         if probe is None:
