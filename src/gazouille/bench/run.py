@@ -74,7 +74,7 @@ def start_server(env: dict[str, str], data_dir: Path) -> tuple[subprocess.Popen[
     port = _free_port()
     log = (data_dir / "server.log").open("ab")
     proc = subprocess.Popen(
-        [str(BIN / "gazouille"), "serve", "--port", str(port)],
+        [str(BIN / "gazouille"), "serve", "--migrate", "--port", str(port)],
         env={**env, "GAZOUILLE_PUBLIC_URL": "http://localhost:3000"},
         stdout=log,
         stderr=log,
