@@ -216,20 +216,17 @@ async def _fanout(ctx: Context, author: str, followers: list[str]) -> dict[str, 
 
 
 async def _active_followers(ctx: Context, celebrity: str) -> list[str]:
-    # The dataset's active accounts that follow the celebrity, through the API.
-    active = ctx.active
-    rels: list[str] = []
+    """The dataset's active accounts that follow the celebrity, asked through the API."""
     async with aiohttp.ClientSession() as session:
-        for start in range(0, len(active), 40):
-            chunk = active[start : start + 40]
-            for account in chunk:
-                async with session.get(
-                    f"{ctx.base}/api/v1/accounts/relationships?id[]={celebrity}",
-                    headers={"Authorization": f"Bearer {ctx.token(account)}"},
-                ) as r:
-                    if r.status == 200 and (await r.json())[0]["following"]:
-                        rels.append(account)
-    return rels
+
+        async def follows(account: str) -> bool:
+            headers = {"Authorization": f"Bearer {ctx.token(account)}"}
+            url = f"{ctx.base}/api/v1/accounts/relationships?id[]={celebrity}"
+            async with session.get(url, headers=headers) as r:
+                return r.status == 200 and bool((await r.json())[0]["following"])
+
+        flags = await asyncio.gather(*(follows(a) for a in ctx.active))
+    return [a for a, yes in zip(ctx.active, flags, strict=True) if yes]
 
 
 def run_fanout(ctx: Context) -> None:

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -22,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gazouille.core import clock
 from gazouille.core.db import insert_from_select_ignore, insert_ignore
-from gazouille.core.pagination import PageParams
+from gazouille.core.pagination import PageParams, paginate
 from gazouille.domains.timelines.rules import home_rule
 from gazouille.models import Account, Follow, Status, StatusTag, TagFollow
 from gazouille.models.feeds import FeedState, HomeFeedEntry
@@ -175,16 +176,6 @@ async def unfollowed(session: AsyncSession, follower_id: int, target_id: int) ->
     )
 
 
-def _window(stmt: Any, column: Any, page: PageParams, limit: int) -> Any:
-    if page.max_id is not None:
-        stmt = stmt.where(column < page.max_id)
-    if page.since_id is not None:
-        stmt = stmt.where(column > page.since_id)
-    if page.min_id is not None:
-        return stmt.where(column > page.min_id).order_by(column.asc()).limit(limit)
-    return stmt.order_by(column.desc()).limit(limit)
-
-
 async def candidate_ids(
     session: AsyncSession, viewer_id: int, page: PageParams
 ) -> list[int] | None:
@@ -198,22 +189,19 @@ async def candidate_ids(
     if built_at is None:
         return None
     limit = page.limit * 2
-    feed = _window(
+    wider = replace(page, limit=limit)
+    feed = paginate(
         select(HomeFeedEntry.status_id.label("id")).where(HomeFeedEntry.account_id == viewer_id),
         HomeFeedEntry.status_id,
-        page,
-        limit,
+        wider,
     ).subquery()
     celebrities = (
         select(Follow.target_account_id)
         .join(Account, Account.id == Follow.target_account_id)
         .where(Follow.account_id == viewer_id, Account.followers_count > CELEBRITY_FOLLOWERS)
     )
-    merged = _window(
-        select(Status.id.label("id")).where(Status.account_id.in_(celebrities)),
-        Status.id,
-        page,
-        limit,
+    merged = paginate(
+        select(Status.id.label("id")).where(Status.account_id.in_(celebrities)), Status.id, wider
     ).subquery()
     rows = (
         await session.execute(
