@@ -44,6 +44,13 @@ class Settings(BaseSettings):
     smtp_from: str = ""
     # Outgoing requests to private/loopback addresses: tests and local development only.
     allow_private_addresses: bool = False
+    # Federation over ActivityPub (off: a closed community that talks to no other server).
+    federation: bool = True
+    # Require a valid HTTP signature on GET of actors and objects too ("secure mode").
+    authorized_fetch: bool = False
+    # Reverse proxies whose X-Forwarded-Proto/Host/For are believed: comma-separated
+    # addresses or networks (e.g. "127.0.0.1,10.0.0.0/8"). Empty: none.
+    trusted_proxies: str = ""
 
     @field_validator("public_url")
     @classmethod

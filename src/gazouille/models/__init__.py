@@ -16,6 +16,7 @@ from gazouille.models.content import (
 )
 from gazouille.models.discovery import AccountSearch, SuggestionDismissal
 from gazouille.models.feeds import FeedState, HomeFeedEntry
+from gazouille.models.federation import DomainBlock, InboxActivity, Instance
 from gazouille.models.instance import InstanceSetting
 from gazouille.models.jobs import Job
 from gazouille.models.media import MediaAttachment
@@ -49,6 +50,8 @@ from gazouille.models.statuses import (
 from gazouille.models.web import MailMessage, WebSession
 
 __all__ = [
+    "InboxActivity",
+    "Instance",
     "Account",
     "AccountConversation",
     "AccountNote",
@@ -57,6 +60,7 @@ __all__ = [
     "Block",
     "Bookmark",
     "ConversationMute",
+    "DomainBlock",
     "Endorsement",
     "Favourite",
     "FeaturedTag",

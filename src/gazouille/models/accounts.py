@@ -16,7 +16,7 @@ class Account(IdMixin, CreatedMixin, Base):
     __tablename__ = "accounts"
 
     username: Mapped[str] = mapped_column(String(64))
-    domain: Mapped[str | None] = mapped_column(String(255), default=None)
+    domain: Mapped[str | None] = mapped_column(String(255), default=None, index=True)
     # lower(username[@domain]): one account per name, whatever the case.
     acct_key: Mapped[str] = mapped_column(String(330), unique=True)
     display_name: Mapped[str] = mapped_column(String(100), default="")
@@ -45,6 +45,23 @@ class Account(IdMixin, CreatedMixin, Base):
     last_status_at: Mapped[datetime | None] = mapped_column(default=None)
     updated_at: Mapped[datetime] = mapped_column(default=clock.now)
     suspended_at: Mapped[datetime | None] = mapped_column(default=None)
+    silenced_at: Mapped[datetime | None] = mapped_column(default=None)
+    # ActivityPub: Person | Service | Group | Application | Organization.
+    actor_type: Mapped[str] = mapped_column(String(32), default="Person", server_default="Person")
+    outbox_url: Mapped[str | None] = mapped_column(String(2048), default=None)
+    followers_url: Mapped[str | None] = mapped_column(String(2048), default=None)
+    following_url: Mapped[str | None] = mapped_column(String(2048), default=None)
+    featured_url: Mapped[str | None] = mapped_column(String(2048), default=None)
+    featured_tags_url: Mapped[str | None] = mapped_column(String(2048), default=None)
+    # The id of ``public_key`` (``…#main-key``): incoming signatures name it.
+    key_id: Mapped[str | None] = mapped_column(String(2048), default=None, index=True)
+    # When a remote actor document was last fetched (None: local, or never).
+    fetched_at: Mapped[datetime | None] = mapped_column(default=None)
+    moved_to_account_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL"), default=None
+    )
+    # Aliases (``alsoKnownAs``) a Move may name.
+    also_known_as: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
 
     @property
     def is_local(self) -> bool:
