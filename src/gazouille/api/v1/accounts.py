@@ -22,6 +22,7 @@ from gazouille.core.ids import parse_id
 from gazouille.domains import instance
 from gazouille.domains.accounts import repository as accounts_repo
 from gazouille.domains.accounts import service as accounts
+from gazouille.domains.federation.resolver import resolve_remote
 from gazouille.domains.media import service as media
 from gazouille.domains.oauth.service import issue_token_for_user
 from gazouille.domains.relationships import endorsements
@@ -137,10 +138,12 @@ async def get_relationships(request: Request) -> JSON:
 
 @router.get("/api/v1/accounts/search")
 async def search(request: Request) -> JSON:
-    """Accounts by username or display-name prefix (accents and case ignored); local
-    results only, ``resolve`` is accepted and ignored (no federation)."""
+    """Accounts by username or display-name prefix (accents and case ignored); with
+    ``resolve``, a ``user@domain`` unknown here is first looked up on its server."""
     viewer = await require_viewer(request, "read:accounts")
     params = await read_params(request)
+    if params.get_bool("resolve", False):
+        await resolve_remote(params.get_str("q") or "", want="accounts")
     query = account_search.AccountQuery(
         text=params.get_str("q") or "",
         limit=params.get_int("limit", 40, low=1, high=80) or 40,

@@ -11,6 +11,7 @@ from gazouille.api.responses import JSON
 from gazouille.api.serializers import account_json
 from gazouille.api.v1.tags import render_tags
 from gazouille.core.errors import Unauthorized
+from gazouille.domains.federation.resolver import ResolvedQuery, resolve_remote
 from gazouille.domains.search.service import SearchRequest, search
 
 router = APIRouter()
@@ -39,6 +40,9 @@ async def search_v2(request: Request) -> JSON:
         raise BadRequest("Pagination values for `offset` and `limit` must be positive")
     kind = params.get_str("type") or None
     viewer_id = viewer.account.id if viewer else None
+    resolved = ResolvedQuery()
+    if viewer is not None and params.get_bool("resolve", False):
+        resolved = await resolve_remote(q, want=kind)
     wanted = SearchRequest(
         q=q[:MAX_QUERY],
         type=kind if kind in ("accounts", "hashtags", "statuses") else None,
@@ -49,6 +53,8 @@ async def search_v2(request: Request) -> JSON:
         offset=offset or 0,
         max_id=params.get_id("max_id"),
         min_id=params.get_id("min_id"),
+        resolved_account_id=resolved.account_id,
+        resolved_status_id=resolved.status_id,
     )
     if kind is not None and wanted.type is None:
         return JSON({"accounts": [], "statuses": [], "hashtags": [], "collections": []})

@@ -11,6 +11,7 @@ from starlette.responses import Response
 from gazouille.core.ids import parse_id
 from gazouille.core.pagination import PageParams
 from gazouille.domains.conversations import service as conversations
+from gazouille.domains.federation.resolver import resolve_remote
 from gazouille.domains.scheduled import service as scheduled
 from gazouille.domains.search import service as search
 from gazouille.domains.statuses.presenters import present_statuses
@@ -61,8 +62,14 @@ async def search_page(request: Request) -> Response:
     result = search.SearchResult()
     views = []
     if query:
+        wanted = search.SearchRequest(query, limit=20)
+        if viewer_id is not None:  # as in the API: only a signed-in user makes us ask others
+            resolved = await resolve_remote(query)
+            wanted.resolve = True
+            wanted.resolved_account_id = resolved.account_id
+            wanted.resolved_status_id = resolved.status_id
         async with web.state(request).db.read() as session:
-            result = await search.search(session, viewer_id, search.SearchRequest(query, limit=20))
+            result = await search.search(session, viewer_id, wanted)
             views = await present_statuses(session, viewer_id, result.statuses)
     return await render(
         request,
