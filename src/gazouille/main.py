@@ -15,6 +15,7 @@ from starlette.staticfiles import StaticFiles
 from gazouille.api import app as api_app
 from gazouille.config import Settings, get_settings, set_settings
 from gazouille.core.db import Database
+from gazouille.core.proxies import TrustedProxyMiddleware
 from gazouille.core.pubsub import make_pubsub
 from gazouille.core.ratelimit import make_ratelimiter
 from gazouille.core.state import AppState
@@ -29,6 +30,7 @@ from gazouille.domains.scheduled import tasks as scheduled_tasks
 from gazouille.domains.search import tasks as search_tasks
 from gazouille.domains.streaming import events as streaming_events
 from gazouille.domains.trends import tasks as trend_tasks
+from gazouille.federation import app as federation_app
 from gazouille.web import app as web_app
 from gazouille.worker import queue
 from gazouille.worker.runtime import JOBS_CHANNEL, JobContext, Registry, Worker
@@ -124,5 +126,8 @@ def create_app(settings: Settings | None = None, *, run_worker: bool = True) -> 
     async def missing_header() -> FileResponse:
         return FileResponse(STATIC / "header-missing.png", media_type="image/png")
 
+    federation_app.install(app)
     web_app.install(app)
+    if settings.trusted_proxies:
+        app.add_middleware(TrustedProxyMiddleware, trusted=settings.trusted_proxies)
     return app

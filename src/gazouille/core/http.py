@@ -5,14 +5,16 @@ size cap and a bounded number of redirects, and connects only to public addresse
 resolved here and every address is checked (no loopback, private, link-local, multicast or
 reserved ranges) before the connection is made to that very address, so DNS rebinding cannot
 slip a private address in between the check and the connection. Tests and local development
-may allow private addresses with ``GAZOUILLE_ALLOW_PRIVATE_ADDRESSES=true``.
+may allow private addresses with ``GAZOUILLE_ALLOW_PRIVATE_ADDRESSES=true``. TLS
+certificates are checked against certifi's bundle, or the ``SSL_CERT_FILE``/``SSL_CERT_DIR``
+of the environment when set (httpx reads them).
 """
 
 from __future__ import annotations
 
 import ipaddress
 import socket
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -32,6 +34,10 @@ class UnsafeAddress(Exception):
     """The host resolves to an address we refuse to connect to."""
 
 
+class HostNotFound(UnsafeAddress):
+    """The host does not resolve (possibly a passing DNS failure)."""
+
+
 class ResponseTooLarge(Exception):
     pass
 
@@ -48,10 +54,10 @@ async def resolve_public(host: str, port: int, *, allow_private: bool) -> list[s
     try:
         infos = await anyio.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except OSError as exc:
-        raise UnsafeAddress(f"cannot resolve {host}: {exc}") from None
+        raise HostNotFound(f"cannot resolve {host}: {exc}") from None
     addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
     if not addresses:
-        raise UnsafeAddress(f"{host} has no address")
+        raise HostNotFound(f"{host} has no address")
     if not allow_private:
         refused = [a for a in addresses if not is_public_address(a)]
         if refused:
@@ -124,6 +130,7 @@ class SafeHttpClient:
     """An httpx client that only reaches public addresses, with caps on everything."""
 
     def __init__(self, *, allow_private: bool = False, timeout: float = 10.0):
+        self.allow_private = allow_private
         transport = httpx.AsyncHTTPTransport(retries=0)
         # httpx has no public hook for the network backend; the pool it builds takes one.
         transport._pool._network_backend = GuardedBackend(allow_private)
@@ -142,13 +149,19 @@ class SafeHttpClient:
         max_bytes: int = DEFAULT_MAX_BYTES,
         headers: dict[str, str] | None = None,
         content: bytes | None = None,
+        sign: Callable[[str, str, bytes | None], dict[str, str]] | None = None,
     ) -> FetchedResponse:
+        """``sign(method, url, content)``, when given, returns headers computed for each hop
+        (HTTP signatures cover the target, so a redirect must be signed anew)."""
         for _ in range(MAX_REDIRECTS + 1):
             parts = urlsplit(url)
             if parts.scheme not in ("http", "https") or not parts.hostname:
                 raise UnsafeAddress(f"refusing to fetch {url!r}")
+            hop_headers = dict(headers or {})
+            if sign is not None:
+                hop_headers.update(sign(method, url, content))
             async with self._client.stream(
-                method, url, headers=headers, content=content
+                method, url, headers=hop_headers, content=content
             ) as response:
                 if (
                     response.status_code in (301, 302, 303, 307, 308)
