@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import secrets
 import signal
 import sys
@@ -78,11 +79,21 @@ def serve(
     migrate_first: bool = typer.Option(
         False, "--migrate", help="Migrate the database before serving."
     ),
+    workers: int = typer.Option(
+        1,
+        min=1,
+        max=64,
+        help="Server processes sharing the port (one per core); with more than one, the "
+        "background jobs run in one extra `gazouille worker` process.",
+    ),
+    access_log: bool = typer.Option(
+        True, "--access-log/--no-access-log", help="Log every request (uvicorn's access log)."
+    ),
 ) -> None:
     """Serve the Mastodon API and (by default) the background worker in this process."""
     import uvicorn
 
-    from gazouille.main import create_app
+    from gazouille.main import create_app, serve_processes
 
     settings = _settings()
     if port:
@@ -93,12 +104,28 @@ def serve(
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    if workers > 1:
+        if not settings.redis_url:
+            console.print(
+                "[yellow]Several processes without GAZOUILLE_REDIS_URL: streaming events and "
+                "job wake-ups reach only the process that made them.[/yellow]"
+            )
+        os.environ["GAZOUILLE_PORT"] = str(port or settings.port)
+        serve_processes(
+            host or settings.host,
+            port or settings.port,
+            workers,
+            jobs=worker,
+            access_log=access_log,
+        )
+        return
     application = create_app(settings, run_worker=worker)
     uvicorn.run(
         application,
         host=host or settings.host,
         port=port or settings.port,
         log_level="info",
+        access_log=access_log,
         proxy_headers=False,
     )
 

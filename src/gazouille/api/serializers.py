@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from gazouille.api import entity_cache
+from gazouille.api.entity_cache import account_json
 from gazouille.api.filter_json import filter_result_json
-from gazouille.core import urls
 from gazouille.core.clock import iso
 from gazouille.core.storage import public_url
-from gazouille.core.text import render_inline
 from gazouille.domains.polls.presenters import PollView
 from gazouille.domains.relationships.service import Relationship
 from gazouille.domains.scheduled.service import ScheduledView
@@ -39,55 +39,6 @@ ROLE_MODERATOR = {
     "highlighted": True,
 }
 ROLE_USER = {"id": "-99", "name": "", "color": "", "permissions": "65536", "highlighted": False}
-
-
-def acct(account: Account) -> str:
-    return account.username if account.domain is None else f"{account.username}@{account.domain}"
-
-
-def account_json(account: Account) -> dict[str, Any]:
-    created = account.created_at.replace(hour=0, minute=0, second=0, microsecond=0)
-    avatar = public_url(account.avatar_key) or account.avatar_url or urls.default_avatar()
-    header = public_url(account.header_key) or account.header_url or urls.default_header()
-    return {
-        "id": str(account.id),
-        "username": account.username,
-        "acct": acct(account),
-        "display_name": account.display_name,
-        "locked": account.locked,
-        "bot": account.bot,
-        "discoverable": account.discoverable,
-        "indexable": account.indexable,
-        "group": account.group,
-        "created_at": iso(created),
-        "note": account.note,
-        "url": account.url or account.uri,
-        "uri": account.uri,
-        "avatar": avatar,
-        "avatar_static": avatar,
-        "avatar_description": "",
-        "header": header,
-        "header_static": header,
-        "header_description": "",
-        "followers_count": max(account.followers_count, 0),
-        "following_count": max(account.following_count, 0),
-        "statuses_count": max(account.statuses_count, 0),
-        "last_status_at": account.last_status_at.date().isoformat()
-        if account.last_status_at
-        else None,
-        "hide_collections": account.hide_collections,
-        "noindex": not account.indexable,
-        "emojis": [],
-        "roles": [],
-        "fields": [
-            {
-                "name": f["name"],
-                "value": render_inline(f["value"]),
-                "verified_at": f.get("verified_at"),
-            }
-            for f in account.fields or []
-        ],
-    }
 
 
 def role_json(user: User) -> dict[str, Any]:
@@ -143,43 +94,22 @@ def card_json(card: PreviewCard) -> dict[str, Any]:
 
 def _status_body(view: StatusView) -> dict[str, Any]:
     status = view.status
-    data: dict[str, Any] = {
-        "id": str(status.id),
-        "created_at": iso(status.created_at),
-        "in_reply_to_id": str(status.in_reply_to_id) if status.in_reply_to_id else None,
-        "in_reply_to_account_id": str(status.in_reply_to_account_id)
-        if status.in_reply_to_account_id
-        else None,
-        "sensitive": status.sensitive,
-        "spoiler_text": status.spoiler_text,
-        "visibility": status.visibility,
-        "language": status.language,
-        "uri": status.uri,
-        "url": status.url,
-        "replies_count": max(status.replies_count, 0),
-        "reblogs_count": max(status.reblogs_count, 0),
-        "favourites_count": max(status.favourites_count, 0),
-        "quotes_count": max(status.quotes_count or 0, 0),
-        "edited_at": iso(status.edited_at),
-        "content": status.content,
-        "reblog": None,
-        "application": (
-            {"name": view.application.name, "website": view.application.website}
-            if view.application
-            else None
-        ),
-        "account": account_json(view.account),
-        "media_attachments": [media_json(m) for m in view.media],
-        "mentions": [
-            {"id": str(m.id), "username": m.username, "url": m.url or m.uri, "acct": acct(m)}
-            for m in view.mentions
-        ],
-        "tags": [{"name": t.name.lower(), "url": urls.tag_url(t.name.lower())} for t in view.tags],
-        "emojis": [],
-        "quote": quote_json(view.quote),
-        "card": card_json(view.card) if view.card else None,
-        "poll": poll_json(view.poll),
-    }
+    data = entity_cache.static_body(view)
+    data["replies_count"] = max(status.replies_count, 0)
+    data["reblogs_count"] = max(status.reblogs_count, 0)
+    data["favourites_count"] = max(status.favourites_count, 0)
+    data["quotes_count"] = max(status.quotes_count or 0, 0)
+    if view.application:
+        data["application"] = {"name": view.application.name, "website": view.application.website}
+    data["account"] = account_json(view.account)
+    if view.media:
+        data["media_attachments"] = [media_json(m) for m in view.media]
+    if view.quote is not None:
+        data["quote"] = quote_json(view.quote)
+    if view.card:
+        data["card"] = card_json(view.card)
+    if view.poll is not None:
+        data["poll"] = poll_json(view.poll)
     for flag in ("favourited", "reblogged", "muted", "bookmarked", "pinned"):
         value = getattr(view, flag)
         if value is not None:
@@ -190,9 +120,10 @@ def _status_body(view: StatusView) -> dict[str, Any]:
 
 
 def media_json(media: MediaAttachment) -> dict[str, Any]:
-    """MediaAttachment; ``url`` is null while the file is being processed."""
+    """MediaAttachment; ``url`` is null while the file is being processed. A remote file
+    not copied here is served from its server (``url`` is its ``remote_url``)."""
     done = media.state == "done"
-    url = public_url(media.file_key) if done else None
+    url = (public_url(media.file_key) or media.remote_url) if done else None
     meta: dict[str, Any] = dict(media.meta or {})
     meta["focus"] = {"x": media.focus_x, "y": media.focus_y}
     return {

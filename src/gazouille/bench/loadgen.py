@@ -6,6 +6,9 @@ Two modes:
 - ``open``: requests start on a fixed schedule at ``rate`` per second whatever the answers,
   and latency is measured from the scheduled start, so a slow server cannot hide its queue
   (no coordinated omission).
+- ``stream``: ``tokens`` clients connect to the streaming API's WebSocket (user stream),
+  then ``author_token`` posts a status; each client's latency is from just before the post
+  to the moment its ``update`` frame for that status arrives.
 Each request takes the next of ``requests`` (method, path, token, body) in turn.
 """
 
@@ -125,10 +128,93 @@ async def open_loop(
     }
 
 
+async def stream_delivery(
+    base: str, tokens: list[str], author_token: str, wait_s: float
+) -> dict[str, Any]:
+    ws_base = base.replace("http://", "ws://", 1)
+    connector = aiohttp.TCPConnector(limit=0)
+    async with aiohttp.ClientSession(connector=connector) as session:
+        sem = asyncio.Semaphore(50)
+
+        async def connect(token: str) -> aiohttp.ClientWebSocketResponse | None:
+            async with sem:
+                try:
+                    return await session.ws_connect(
+                        f"{ws_base}/api/v1/streaming?stream=user&access_token={token}",
+                        heartbeat=None,
+                    )
+                except aiohttp.ClientError:
+                    return None
+
+        sockets = await asyncio.gather(*(connect(t) for t in tokens))
+        live = [ws for ws in sockets if ws is not None]
+        await asyncio.sleep(1.0)  # let the server finish registering the subscriptions
+        arrivals: list[float] = []
+        status_id: dict[str, str] = {}
+        posted = asyncio.Event()
+
+        async def listen(ws: aiohttp.ClientWebSocketResponse) -> None:
+            try:
+                async for message in ws:
+                    if message.type != aiohttp.WSMsgType.TEXT:
+                        break
+                    frame = json.loads(message.data)
+                    if frame.get("event") != "update":
+                        continue
+                    received = time.perf_counter()
+                    await posted.wait()
+                    if json.loads(frame["payload"]).get("id") == status_id.get("id"):
+                        arrivals.append(received)
+                        return
+            except (aiohttp.ClientError, asyncio.CancelledError):
+                return
+
+        async def deliver(text: str) -> tuple[float, float]:
+            """Post ``text``; wait until every client got it (or ``wait_s``)."""
+            arrivals.clear()
+            status_id.clear()
+            posted.clear()
+            listeners = [asyncio.create_task(listen(ws)) for ws in live]
+            started = time.perf_counter()
+            async with session.post(
+                f"{base}/api/v1/statuses",
+                headers={"Authorization": f"Bearer {author_token}"},
+                json={"status": text, "visibility": "public"},
+            ) as response:
+                status_id["id"] = (await response.json())["id"]
+            answered = time.perf_counter() - started
+            posted.set()
+            _done, pending = await asyncio.wait(listeners, timeout=wait_s)
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+            return started, answered
+
+        # A first post warms the server up (and lets the follows' background jobs end).
+        await deliver("Streaming warm-up")
+        await asyncio.sleep(2.0)
+        started, answered = await deliver("Streaming probe")
+        await asyncio.gather(*(ws.close() for ws in live), return_exceptions=True)
+    latencies = [(t - started) * 1000 for t in arrivals]
+    return {
+        "mode": "stream",
+        "clients": len(tokens),
+        "connected": len(live),
+        "received": len(arrivals),
+        "post_answer_ms": answered * 1000,
+        "latency_ms": percentiles(latencies),
+        "samples_ms": latencies,
+    }
+
+
 async def main() -> None:
     job = json.loads(sys.stdin.read())
     if job["mode"] == "closed":
         result = await closed_loop(job["base"], job["requests"], job["concurrency"], job["seconds"])
+    elif job["mode"] == "stream":
+        result = await stream_delivery(
+            job["base"], job["tokens"], job["author_token"], job.get("timeout", 30.0)
+        )
     else:
         result = await open_loop(job["base"], job["requests"], job["rate"], job["seconds"])
     sys.stdout.write(json.dumps(result))

@@ -44,6 +44,12 @@ GOALS = [
         "≤ 200 ms",
         lambda r, f: r["open"]["latency_ms"]["p99"] <= 200,
     ),
+    (
+        "streaming",
+        "Streaming to connected followers",
+        "p99 ≤ 500 ms, every client served",
+        lambda r, f: r["received"] == r["clients"] and r["latency_ms"]["p99"] <= 500,
+    ),
 ]
 
 
@@ -116,7 +122,8 @@ def write_report(record: dict[str, Any], stem: Path) -> str:
         f"# Benchmark {record['date']} — {record['backend']}, size {record['size']}"
         + (" (quick check, not a measurement)" if record["quick"] else ""),
         "",
-        f"Dataset: {record['dataset']}. CPUs: {record['cpus']}.",
+        f"Dataset: {record['dataset']}. CPUs: {record['cpus']}. "
+        f"Server processes: {record.get('workers', 1)}.",
         "",
         "## Goals",
         "",
@@ -132,6 +139,12 @@ def write_report(record: dict[str, Any], stem: Path) -> str:
             measured = (
                 f"{result['all_visible_s']:.2f} s (answer {result['post_answer_s'] * 1000:.0f} ms)"
             )
+        elif key == "streaming":
+            lat = result["latency_ms"]
+            measured = (
+                f"p50 {lat['p50']:.0f} ms, p99 {lat['p99']:.0f} ms, "
+                f"{result['received']}/{result['clients']} clients"
+            )
         elif what.endswith("throughput"):
             ratio = _best(result) / max(_best(floor), 1)
             measured = f"{_best(result):.0f} req/s ({ratio:.0%} of the floor)"
@@ -144,7 +157,7 @@ def write_report(record: dict[str, Any], stem: Path) -> str:
     memory = results.get("memory_end_mb")
     if memory is not None:
         met = "yes" if memory < 300 else "NO"
-        lines.append(f"| Server memory | < 300 MB resident | {memory:.0f} MB | {met} |")
+        lines.append(f"| Server memory | < 300 MB resident per process | {memory:.0f} MB | {met} |")
     lines += [
         "",
         "## Fixed-rate latency (ms)",
@@ -159,16 +172,18 @@ def write_report(record: dict[str, Any], stem: Path) -> str:
         "",
         "## Throughput (closed loop)",
         "",
-        "| scenario | concurrency | req/s | p99 ms | ratio to floor |",
-        "| --- | --- | --- | --- | --- |",
+        "| scenario | concurrency | req/s | p99 ms | ratio to floor | server CPU ms/req |",
+        "| --- | --- | --- | --- | --- | --- |",
     ]
     floor_by_c = {p["concurrency"]: p["throughput"] for p in floor.get("closed", [])}
     for key in ("floor", "home_timeline"):
         for point in results.get(key, {}).get("closed", []):
             ratio = point["throughput"] / max(floor_by_c.get(point["concurrency"], 1), 1)
+            cpu = point.get("server_cpu_ms_per_request")
             lines.append(
                 f"| {key} | {point['concurrency']} | {point['throughput']:.0f} | "
-                f"{point['latency_ms']['p99']:.1f} | {ratio:.2f} |"
+                f"{point['latency_ms']['p99']:.1f} | {ratio:.2f} | "
+                + (f"{cpu:.2f} |" if cpu is not None else "– |")
             )
     for image in _charts(record, stem):
         lines += ["", f"![{image}]({image})"]

@@ -22,7 +22,14 @@ import httpx
 import psutil
 
 from gazouille.bench.report import write_report
-from gazouille.bench.scenarios import Context, Plan, run_fanout, run_posting, run_read_scenarios
+from gazouille.bench.scenarios import (
+    Context,
+    Plan,
+    run_fanout,
+    run_posting,
+    run_read_scenarios,
+    run_streaming,
+)
 
 ROOT = Path.cwd()
 BIN = Path(sys.executable).parent
@@ -36,7 +43,7 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _env(data_dir: Path, backend: str, size: str) -> dict[str, str]:
+def _env(data_dir: Path, backend: str, size: str, workers: int = 1) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("GAZOUILLE_")}
     env.update(
         {
@@ -47,6 +54,8 @@ def _env(data_dir: Path, backend: str, size: str) -> dict[str, str]:
     )
     if backend == "postgres":
         env["GAZOUILLE_DATABASE_URL"] = f"{PG_SERVER}/gazouille_bench_{size.lower()}"
+    if backend == "postgres" or workers > 1:
+        # Several processes need Redis to share streaming events and job wake-ups.
         env["GAZOUILLE_REDIS_URL"] = REDIS_URL
     return env
 
@@ -55,9 +64,11 @@ def _psql(sql: str) -> None:
     subprocess.run(["psql", f"{PG_SERVER}/postgres", "-q", "-c", sql], check=True)
 
 
-def prepare(backend: str, size: str, fresh: bool) -> tuple[Path, dict[str, str], dict[str, Any]]:
+def prepare(
+    backend: str, size: str, fresh: bool, workers: int = 1
+) -> tuple[Path, dict[str, str], dict[str, Any]]:
     data_dir = ROOT / "bench" / "data" / f"{size}-{backend}"
-    env = _env(data_dir, backend, size)
+    env = _env(data_dir, backend, size, workers)
     meta_path = data_dir / "bench-dataset.json"
     if fresh or not meta_path.exists():
         shutil.rmtree(data_dir, ignore_errors=True)
@@ -70,11 +81,14 @@ def prepare(backend: str, size: str, fresh: bool) -> tuple[Path, dict[str, str],
     return data_dir, env, json.loads(meta_path.read_text())
 
 
-def start_server(env: dict[str, str], data_dir: Path) -> tuple[subprocess.Popen[bytes], str]:
+def start_server(
+    env: dict[str, str], data_dir: Path, workers: int = 1
+) -> tuple[subprocess.Popen[bytes], str]:
     port = _free_port()
     log = (data_dir / "server.log").open("ab")
+    command = [str(BIN / "gazouille"), "serve", "--migrate", "--no-access-log", "--port", str(port)]
     proc = subprocess.Popen(
-        [str(BIN / "gazouille"), "serve", "--migrate", "--port", str(port)],
+        [*command, "--workers", str(workers)] if workers > 1 else command,
         env={**env, "GAZOUILLE_PUBLIC_URL": "http://localhost:3000"},
         stdout=log,
         stderr=log,
@@ -93,6 +107,12 @@ def start_server(env: dict[str, str], data_dir: Path) -> tuple[subprocess.Popen[
     raise SystemExit(f"the server did not start; see {data_dir / 'server.log'}")
 
 
+def _largest_rss_mb(server: psutil.Process) -> float:
+    """The resident memory of the largest server process (the supervisor's children too)."""
+    processes = [server, *server.children(recursive=True)]
+    return max(p.memory_info().rss for p in processes if p.is_running()) / 2**20
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--backend", choices=("sqlite", "postgres"), default="sqlite")
@@ -101,10 +121,13 @@ def main() -> None:
         "--quick", action="store_true", help="a short run that checks the suite works"
     )
     parser.add_argument("--fresh", action="store_true", help="regenerate the dataset")
+    parser.add_argument(
+        "--workers", type=int, default=1, help="server processes (gazouille serve --workers)"
+    )
     args = parser.parse_args()
-    data_dir, env, meta = prepare(args.backend, args.size, args.fresh or args.quick)
-    proc, base = start_server(env, data_dir)
-    ctx = Context(base, meta, Plan.for_mode(args.quick))
+    data_dir, env, meta = prepare(args.backend, args.size, args.fresh or args.quick, args.workers)
+    proc, base = start_server(env, data_dir, args.workers)
+    ctx = Context(base, meta, Plan.for_mode(args.quick), server_pid=proc.pid)
     server = psutil.Process(proc.pid)
     try:
         for path in ("/health/live", "/api/v1/timelines/home?limit=20", "/api/v1/timelines/public"):
@@ -115,10 +138,11 @@ def main() -> None:
                     trust_env=False,
                 )
         run_read_scenarios(ctx)
-        ctx.results["memory_after_reads_mb"] = server.memory_info().rss / 2**20
+        ctx.results["memory_after_reads_mb"] = _largest_rss_mb(server)
         run_posting(ctx)
         run_fanout(ctx)
-        ctx.results["memory_end_mb"] = server.memory_info().rss / 2**20
+        run_streaming(ctx)
+        ctx.results["memory_end_mb"] = _largest_rss_mb(server)
     finally:
         proc.terminate()
         proc.wait(timeout=30)
@@ -130,11 +154,12 @@ def main() -> None:
         "backend": args.backend,
         "size": args.size,
         "quick": args.quick,
+        "workers": args.workers,
         "dataset": meta["counts"],
         "cpus": os.cpu_count(),
         "results": ctx.results,
     }
-    suffix = "-quick" if args.quick else ""
+    suffix = ("-quick" if args.quick else "") + (f"-w{args.workers}" if args.workers > 1 else "")
     json_path = out / f"{stamp}-{args.backend}-{args.size}{suffix}.json"
     json_path.write_text(json.dumps(record, indent=1))
     summary = write_report(record, out / f"{stamp}-{args.backend}-{args.size}{suffix}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import random
 import subprocess
@@ -13,6 +14,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import aiohttp
+import psutil
 
 from gazouille.bench.data import bench_token
 
@@ -43,6 +45,20 @@ class Context:
     meta: dict[str, Any]
     plan: Plan
     results: dict[str, Any] = field(default_factory=dict)
+    server_pid: int | None = None
+
+    def server_cpu_seconds(self) -> float:
+        """CPU time used so far by the server's processes (user + system): CPU per request
+        is a figure that other load on the machine hardly changes, unlike req/s."""
+        if self.server_pid is None:
+            return 0.0
+        root = psutil.Process(self.server_pid)
+        total = 0.0
+        for process in [root, *root.children(recursive=True)]:
+            with contextlib.suppress(psutil.Error):
+                times = process.cpu_times()
+                total += times.user + times.system
+        return total
 
     @property
     def active(self) -> list[str]:
@@ -68,8 +84,10 @@ def loadgen(job: dict[str, Any]) -> dict[str, Any]:
 
 
 def closed(ctx: Context, requests: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [
-        loadgen(
+    results = []
+    for c in ctx.plan.concurrency:
+        before = ctx.server_cpu_seconds()
+        result = loadgen(
             {
                 "mode": "closed",
                 "base": ctx.base,
@@ -78,8 +96,10 @@ def closed(ctx: Context, requests: list[dict[str, Any]]) -> list[dict[str, Any]]
                 "seconds": ctx.plan.closed_seconds,
             }
         )
-        for c in ctx.plan.concurrency
-    ]
+        used = ctx.server_cpu_seconds() - before
+        result["server_cpu_ms_per_request"] = used * 1000 / max(result["requests"], 1)
+        results.append(result)
+    return results
 
 
 def open_(ctx: Context, requests: list[dict[str, Any]], rate: float) -> dict[str, Any]:
@@ -235,3 +255,35 @@ def run_fanout(ctx: Context) -> None:
     ):
         followers = asyncio.run(_active_followers(ctx, celebrity))
         ctx.results[label] = asyncio.run(_fanout(ctx, celebrity, followers))
+
+
+async def _follow_all(ctx: Context, author: str, followers: list[str]) -> int:
+    """Make each of ``followers`` follow ``author`` (already following is fine)."""
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=8)) as session:
+
+        async def follow(account: str) -> bool:
+            headers = {"Authorization": f"Bearer {ctx.token(account)}"}
+            url = f"{ctx.base}/api/v1/accounts/{author}/follow"
+            async with session.post(url, headers=headers) as r:
+                return r.status == 200
+
+        done = await asyncio.gather(*(follow(a) for a in followers))
+    return sum(done)
+
+
+def run_streaming(ctx: Context) -> None:
+    """1,000 followers (the plan's ``stream_clients``) connected to the user stream; the
+    time from posting to each one's receipt of the post."""
+    author, followers = ctx.active[0], ctx.active[1 : 1 + ctx.plan.stream_clients]
+    following = asyncio.run(_follow_all(ctx, author, followers))
+    result = loadgen(
+        {
+            "mode": "stream",
+            "base": ctx.base,
+            "tokens": [ctx.token(a) for a in followers],
+            "author_token": ctx.token(author),
+            "timeout": 30.0,
+        }
+    )
+    result["following"] = following
+    ctx.results["streaming"] = result

@@ -12,13 +12,16 @@ on while the writer works. PostgreSQL uses one pool for both.
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
+from functools import partial
 from typing import Any
 
+import aiosqlite
 from sqlalchemy import DateTime, TypeDecorator, event
-from sqlalchemy.engine import Dialect
+from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -49,9 +52,38 @@ class UTCDateTime(TypeDecorator[datetime]):
         return None if value is None else as_utc(value)
 
 
-def _sqlite_engine(url: str, *, immediate: bool, pool_size: int) -> AsyncEngine:
+class _InlineConnection(aiosqlite.Connection):
+    """aiosqlite's connection, but each statement runs in the calling (event loop) thread.
+
+    A read on an index takes microseconds in SQLite; handing it to aiosqlite's thread and
+    back costs several times that, a few times per statement (cursor, execute, fetch). The
+    reader pool therefore runs its statements inline; the writer keeps the thread, since
+    ``BEGIN IMMEDIATE`` may wait for another process's write lock. The thread still opens
+    and closes the connection."""
+
+    async def _execute(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        if not self._running or not self._connection:
+            raise ValueError("Connection closed")
+        return fn(*args, **kwargs)
+
+
+def _inline_creator(url: str) -> Callable[[], Awaitable[aiosqlite.Connection]]:
+    path = make_url(url).database or ""
+
+    async def create() -> aiosqlite.Connection:
+        connection = _InlineConnection(partial(sqlite3.connect, path, check_same_thread=False), 64)
+        connection._thread.daemon = True
+        return await connection
+
+    return create
+
+
+def _sqlite_engine(
+    url: str, *, immediate: bool, pool_size: int, inline: bool = False
+) -> AsyncEngine:
+    extra: dict[str, Any] = {"async_creator": _inline_creator(url)} if inline else {}
     engine = create_async_engine(
-        url, pool_size=pool_size, max_overflow=0, pool_timeout=60, pool_pre_ping=False
+        url, pool_size=pool_size, max_overflow=0, pool_timeout=60, pool_pre_ping=False, **extra
     )
 
     @event.listens_for(engine.sync_engine, "connect")
@@ -73,12 +105,14 @@ def _sqlite_engine(url: str, *, immediate: bool, pool_size: int) -> AsyncEngine:
 
 
 class Database:
-    def __init__(self, url: str, *, pool_size: int = 10):
+    def __init__(self, url: str, *, pool_size: int = 10, inline_reads: bool = True):
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
         if self.is_sqlite:
             self.write_engine = _sqlite_engine(url, immediate=True, pool_size=1)
-            self.read_engine = _sqlite_engine(url, immediate=False, pool_size=pool_size)
+            self.read_engine = _sqlite_engine(
+                url, immediate=False, pool_size=pool_size, inline=inline_reads
+            )
         else:
             self.write_engine = create_async_engine(
                 url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True

@@ -14,11 +14,11 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import delete, func, literal, select, union_all
+from sqlalchemy import BigInteger, Integer, bindparam, delete, func, literal, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gazouille.core import clock
@@ -181,34 +181,21 @@ async def candidate_ids(
 ) -> list[int] | None:
     """Ids of the statuses that may make the page, newest first (a few more than the page:
     the live rule may still drop some), or None when the feed cannot answer this page.
-    Two queries: the feed's state, then its entries and the followed celebrities' statuses
-    together."""
-    built_at = await session.scalar(
-        select(FeedState.built_at).where(FeedState.account_id == viewer_id)
-    )
-    if built_at is None:
-        return None
+    One query: the feed's state, its entries and the followed celebrities' statuses."""
     limit = page.limit * 2
-    wider = replace(page, limit=limit)
-    feed = paginate(
-        select(HomeFeedEntry.status_id.label("id")).where(HomeFeedEntry.account_id == viewer_id),
-        HomeFeedEntry.status_id,
-        wider,
-    ).subquery()
-    celebrities = (
-        select(Follow.target_account_id)
-        .join(Account, Account.id == Follow.target_account_id)
-        .where(Follow.account_id == viewer_id, Account.followers_count > CELEBRITY_FOLLOWERS)
-    )
-    merged = paginate(
-        select(Status.id.label("id")).where(Status.account_id.in_(celebrities)), Status.id, wider
-    ).subquery()
-    rows = (
-        await session.execute(
-            union_all(select(feed.c.id, literal(True)), select(merged.c.id, literal(False)))
-        )
-    ).all()
-    from_feed = sum(1 for _, in_feed in rows if in_feed)
+    params = {
+        "viewer": viewer_id,
+        "limit": limit,
+        "max_id": page.max_id,
+        "since_id": page.since_id,
+        "min_id": page.min_id,
+        "celebrity": CELEBRITY_FOLLOWERS,
+    }
+    shape = (page.max_id is not None, page.since_id is not None, page.min_id is not None)
+    rows = (await session.execute(_candidates_statement(*shape), params)).all()
+    if not any(source == _BUILT for _, source in rows):
+        return None
+    from_feed = sum(1 for _, source in rows if source == _FEED)
     if page.min_id is None and page.max_id is not None and from_feed < limit:
         # Past the end of a capped feed: older statuses may exist that the feed dropped.
         total = await session.scalar(
@@ -218,8 +205,49 @@ async def candidate_ids(
         )
         if (total or 0) >= CAP:
             return None
-    ids = sorted({status_id for status_id, _ in rows}, reverse=page.min_id is None)
+    ids = sorted({i for i, source in rows if source != _BUILT}, reverse=page.min_id is None)
     return ids[:limit]
+
+
+_BUILT, _FEED, _MERGED = 2, 1, 0
+
+
+@cache
+def _candidates_statement(max_id: bool, since_id: bool, min_id: bool) -> Any:
+    """Built once per page shape (building it costs more than running it), then run with
+    the viewer and the cursors as parameters."""
+    viewer = bindparam("viewer", type_=BigInteger())
+    cursors: dict[str, Any] = {
+        "limit": bindparam("limit", type_=Integer()),
+        "max_id": bindparam("max_id", type_=BigInteger()) if max_id else None,
+        "since_id": bindparam("since_id", type_=BigInteger()) if since_id else None,
+        "min_id": bindparam("min_id", type_=BigInteger()) if min_id else None,
+    }
+    shape = PageParams(**cursors)  # parameters in place of values: paginate() only compares
+    built = select(
+        literal(0, BigInteger()).label("id"), literal(_BUILT, Integer()).label("source")
+    ).where(FeedState.account_id == viewer, FeedState.built_at.is_not(None))
+    feed = paginate(
+        select(HomeFeedEntry.status_id.label("id")).where(HomeFeedEntry.account_id == viewer),
+        HomeFeedEntry.status_id,
+        shape,
+    ).subquery()
+    celebrities = (
+        select(Follow.target_account_id)
+        .join(Account, Account.id == Follow.target_account_id)
+        .where(
+            Follow.account_id == viewer,
+            Account.followers_count > bindparam("celebrity", type_=Integer()),
+        )
+    )
+    merged = paginate(
+        select(Status.id.label("id")).where(Status.account_id.in_(celebrities)), Status.id, shape
+    ).subquery()
+    return union_all(
+        built,
+        select(feed.c.id, literal(_FEED, Integer())),
+        select(merged.c.id, literal(_MERGED, Integer())),
+    )
 
 
 async def rebuild(session: AsyncSession, account_id: int) -> None:

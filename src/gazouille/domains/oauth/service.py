@@ -6,9 +6,11 @@ import base64
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
+from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gazouille.core import clock
@@ -340,17 +342,22 @@ async def revoke(
 
 
 async def authenticate_token(session: AsyncSession, token: str) -> TokenInfo | None:
-    stmt = (
+    row = (await session.execute(_token_statement(), {"digest": token_digest(token)})).first()
+    if row is None:
+        return None
+    token_row, app, user, account, active_at = row
+    return TokenInfo(token_row, app, user, account, active_at)
+
+
+@cache
+def _token_statement() -> Any:
+    """Built once: every API request runs it, and building it costs more than running it."""
+    return (
         select(OAuthAccessToken, OAuthApplication, User, Account, FeedState.active_at)
         .outerjoin(OAuthApplication, OAuthApplication.id == OAuthAccessToken.application_id)
         .outerjoin(User, User.id == OAuthAccessToken.user_id)
         .outerjoin(Account, Account.id == User.account_id)
         .outerjoin(FeedState, FeedState.account_id == User.account_id)
-        .where(OAuthAccessToken.token_digest == token_digest(token))
+        .where(OAuthAccessToken.token_digest == bindparam("digest"))
         .where(OAuthAccessToken.revoked_at.is_(None))
     )
-    row = (await session.execute(stmt)).first()
-    if row is None:
-        return None
-    token_row, app, user, account, active_at = row
-    return TokenInfo(token_row, app, user, account, active_at)

@@ -9,20 +9,25 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
 
-from sqlalchemy import literal, select, union_all
+from sqlalchemy import BigInteger, String, bindparam, literal, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from gazouille.core import clock
 from gazouille.domains.cards.service import cards_of
 from gazouille.domains.filters.matching import FilterMatch, apply_filters
 from gazouille.domains.media.presenters import media_of_statuses
 from gazouille.domains.polls.presenters import PollView, present_polls
+from gazouille.domains.statuses import details_cache
 from gazouille.domains.statuses.policy import visible_to
 from gazouille.models import (
     Account,
     Bookmark,
     ConversationMute,
     Favourite,
+    Filter,
     MediaAttachment,
     Mention,
     OAuthApplication,
@@ -92,27 +97,24 @@ async def present_statuses(
             by_id[row.id] = row
     ids = list(by_id)
 
-    mention_rows = (
-        await session.execute(
-            select(Mention.status_id, Mention.account_id).where(Mention.status_id.in_(ids))
-        )
-    ).all()
-    account_ids = {s.account_id for s in by_id.values()} | {r.account_id for r in mention_rows}
+    known: dict[int, details_cache.Details] = {}
+    for status in by_id.values():
+        entry = details_cache.lookup(status)
+        if entry is not None:
+            known[status.id] = entry
+    unknown = [i for i in ids if i not in known]
+    mention_ids: dict[int, list[int]] = {i: list(d.mention_ids) for i, d in known.items()}
+    tags: dict[int, list[Tag]] = {i: list(d.tags) for i, d in known.items()}
+    if unknown:
+        await _load_details(session, unknown, mention_ids, tags)
+        for i in unknown:
+            details_cache.store(by_id[i], mention_ids.get(i, ()), tags.get(i, ()))
+    account_ids = {s.account_id for s in by_id.values()}
+    for found in mention_ids.values():
+        account_ids.update(found)
     accounts = {
-        a.id: a
-        for a in (
-            await session.execute(select(Account).where(Account.id.in_(account_ids)))
-        ).scalars()
+        a.id: a for a in (await session.execute(_ACCOUNTS, {"ids": list(account_ids)})).scalars()
     }
-    tags: dict[int, list[Tag]] = defaultdict(list)
-    tag_rows = await session.execute(
-        select(StatusTag.status_id, Tag)
-        .join(Tag, Tag.id == StatusTag.tag_id)
-        .where(StatusTag.status_id.in_(ids))
-        .order_by(Tag.id)
-    )
-    for status_id, tag in tag_rows.all():
-        tags[status_id].append(tag)
     app_ids = {
         s.application_id for s in by_id.values() if s.application_id and s.account_id == viewer_id
     }
@@ -126,50 +128,17 @@ async def present_statuses(
                 )
             ).scalars()
         }
-    favourited: set[int] = set()
-    reblogged: set[int] = set()
-    bookmarked: set[int] = set()
+    flags = _Flags()
     if viewer_id is not None:
-        favourited = set(
-            (
-                await session.execute(
-                    select(Favourite.status_id).where(
-                        Favourite.account_id == viewer_id, Favourite.status_id.in_(ids)
-                    )
-                )
-            ).scalars()
-        )
-        reblogged = {
-            i
-            for i in (
-                await session.execute(
-                    select(Status.reblog_of_id).where(
-                        Status.account_id == viewer_id, Status.reblog_of_id.in_(ids)
-                    )
-                )
-            ).scalars()
-            if i is not None
-        }
-        bookmarked = set(
-            (
-                await session.execute(
-                    select(Bookmark.status_id).where(
-                        Bookmark.account_id == viewer_id, Bookmark.status_id.in_(ids)
-                    )
-                )
-            ).scalars()
-        )
-    pinned: set[int] = set()
-    muted_roots: set[int] = set()
-    if viewer_id is not None:
-        pinned, muted_roots = await _pins_and_mutes(session, viewer_id, list(by_id.values()))
+        flags = await _viewer_flags(session, viewer_id, list(by_id.values()))
+    favourited, reblogged, bookmarked = flags.favourited, flags.reblogged, flags.bookmarked
+    pinned, muted_roots = flags.pinned, flags.muted
     media = await media_of_statuses(session, [s.id for s in by_id.values() if s.has_media])
     polls = await present_polls(session, viewer_id, [s.id for s in by_id.values() if s.has_poll])
     cards = await cards_of(session, [s.card_id for s in by_id.values() if s.card_id])
     mentions: dict[int, list[Account]] = defaultdict(list)
-    for mention in mention_rows:
-        if mention.account_id in accounts:
-            mentions[mention.status_id].append(accounts[mention.account_id])
+    for status_id, mentioned in mention_ids.items():
+        mentions[status_id] = [accounts[a] for a in mentioned if a in accounts]
 
     def quote_of(status: Status, nested: bool) -> QuoteView | None:
         if status.quote_id is None:
@@ -216,30 +185,103 @@ async def present_statuses(
             )
         result.append(item)
     if viewer_id is not None:
-        result = await apply_filters(session, viewer_id, result, context)
+        result = await apply_filters(
+            session, viewer_id, result, context, has_filters=flags.has_filters
+        )
     return result
 
 
-async def _pins_and_mutes(
+async def _load_details(
+    session: AsyncSession,
+    status_ids: list[int],
+    mention_ids: dict[int, list[int]],
+    tags: dict[int, list[Tag]],
+) -> None:
+    """Mentioned account ids and tags of ``status_ids``, in two queries."""
+    for status_id, account_id in (await session.execute(_MENTIONS, {"ids": status_ids})).all():
+        mention_ids.setdefault(status_id, []).append(account_id)
+    for status_id, tag in (await session.execute(_TAGS, {"ids": status_ids})).all():
+        tags.setdefault(status_id, []).append(tag)
+
+
+@dataclass
+class _Flags:
+    favourited: set[int] = field(default_factory=set)
+    reblogged: set[int] = field(default_factory=set)
+    bookmarked: set[int] = field(default_factory=set)
+    pinned: set[int] = field(default_factory=set)
+    muted: set[int] = field(default_factory=set)  # thread roots
+    has_filters: bool = False
+
+
+async def _viewer_flags(
     session: AsyncSession, viewer_id: int, statuses: Sequence[Status]
-) -> tuple[set[int], set[int]]:
-    """The viewer's pinned statuses and muted threads among ``statuses``, in one query."""
-    own = [s.id for s in statuses if s.account_id == viewer_id]
-    roots = {s.thread_root_id or s.id for s in statuses}
-    rows = await session.execute(
-        union_all(
-            select(literal("pin").label("kind"), StatusPin.status_id.label("id")).where(
-                StatusPin.account_id == viewer_id, StatusPin.status_id.in_(own)
-            ),
-            select(
-                literal("mute").label("kind"), ConversationMute.thread_root_id.label("id")
-            ).where(
-                ConversationMute.account_id == viewer_id, ConversationMute.thread_root_id.in_(roots)
-            ),
-        )
+) -> _Flags:
+    """The viewer's favourites, reblogs, bookmarks, pins and muted threads among
+    ``statuses``, and whether the viewer has active filters: one query."""
+    params = {
+        "viewer": viewer_id,
+        "ids": [s.id for s in statuses],
+        "own": [s.id for s in statuses if s.account_id == viewer_id],
+        "roots": list({s.thread_root_id or s.id for s in statuses}),
+        "now": clock.now(),
+    }
+    flags = _Flags()
+    sets = {
+        "f": flags.favourited,
+        "r": flags.reblogged,
+        "b": flags.bookmarked,
+        "p": flags.pinned,
+        "m": flags.muted,
+    }
+    for kind, row_id in (await session.execute(_viewer_flags_statement(), params)).all():
+        if kind == "x":
+            flags.has_filters = True
+        elif row_id is not None:
+            sets[kind].add(row_id)
+    return flags
+
+
+@cache
+def _viewer_flags_statement() -> Any:
+    """Built once (building the clause costs more than running it), run with parameters."""
+    viewer = bindparam("viewer", type_=BigInteger())
+    ids: Any = bindparam("ids", expanding=True)
+
+    def kind(letter: str) -> Any:
+        return literal(letter, String()).label("kind")
+
+    return union_all(
+        select(kind("f"), Favourite.status_id.label("id")).where(
+            Favourite.account_id == viewer, Favourite.status_id.in_(ids)
+        ),
+        select(kind("r"), Status.reblog_of_id).where(
+            Status.account_id == viewer, Status.reblog_of_id.in_(ids)
+        ),
+        select(kind("b"), Bookmark.status_id).where(
+            Bookmark.account_id == viewer, Bookmark.status_id.in_(ids)
+        ),
+        select(kind("p"), StatusPin.status_id).where(
+            StatusPin.account_id == viewer,
+            StatusPin.status_id.in_(bindparam("own", expanding=True)),
+        ),
+        select(kind("m"), ConversationMute.thread_root_id).where(
+            ConversationMute.account_id == viewer,
+            ConversationMute.thread_root_id.in_(bindparam("roots", expanding=True)),
+        ),
+        select(kind("x"), Filter.id).where(
+            Filter.account_id == viewer,
+            or_(Filter.expires_at.is_(None), Filter.expires_at > bindparam("now")),
+        ),
     )
-    pinned: set[int] = set()
-    muted: set[int] = set()
-    for kind, row_id in rows.all():
-        (pinned if kind == "pin" else muted).add(row_id)
-    return pinned, muted
+
+
+_IDS: Any = bindparam("ids", expanding=True)
+_ACCOUNTS = select(Account).where(Account.id.in_(_IDS))
+_MENTIONS = select(Mention.status_id, Mention.account_id).where(Mention.status_id.in_(_IDS))
+_TAGS = (
+    select(StatusTag.status_id, Tag)
+    .join(Tag, Tag.id == StatusTag.tag_id)
+    .where(StatusTag.status_id.in_(_IDS))
+    .order_by(Tag.id)
+)
