@@ -45,6 +45,25 @@ def _real_clock() -> Iterator[None]:
     ids._last_ms = 0
 
 
+LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1"}
+
+
+@pytest.fixture(autouse=True)
+def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests reach no host but this one: any other name fails as if it did not resolve
+    (remote servers in tests are served on 127.0.0.1 or faked)."""
+    from gazouille.core import http
+
+    real = http.resolve_public
+
+    async def loopback_only(host: str, port: int, *, allow_private: bool) -> list[str]:
+        if host.lower().strip("[]") not in LOOPBACK_NAMES:
+            raise http.HostNotFound(f"tests reach no other host ({host})")
+        return await real(host, port, allow_private=allow_private)
+
+    monkeypatch.setattr(http, "resolve_public", loopback_only)
+
+
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A migrated SQLite file, copied for each test (migrating once is the slow part)."""

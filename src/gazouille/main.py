@@ -21,6 +21,7 @@ from gazouille.core.ratelimit import make_ratelimiter
 from gazouille.core.state import AppState
 from gazouille.domains.cards import service as cards
 from gazouille.domains.conversations import tasks as conversation_tasks
+from gazouille.domains.federation.resolver import set_resolver
 from gazouille.domains.feeds import service as feeds
 from gazouille.domains.mail import service as mail
 from gazouille.domains.media import tasks as media_tasks
@@ -31,6 +32,10 @@ from gazouille.domains.search import tasks as search_tasks
 from gazouille.domains.streaming import events as streaming_events
 from gazouille.domains.trends import tasks as trend_tasks
 from gazouille.federation import app as federation_app
+from gazouille.federation import inbox as federation_inbox
+from gazouille.federation import publish as federation_publish
+from gazouille.federation.clients import close_pools as close_federation_pools
+from gazouille.federation.remote import FederationResolver
 from gazouille.web import app as web_app
 from gazouille.worker import queue
 from gazouille.worker.runtime import JOBS_CHANNEL, JobContext, Registry, Worker
@@ -54,6 +59,10 @@ def build_registry() -> Registry:
     registry.register(feeds.FAN_OUT_JOB, feeds.fan_out_job)
     registry.register(feeds.REBUILD_JOB, feeds.rebuild_job)
     registry.register(feeds.TRIM_JOB, feeds.trim_job, every=feeds.TRIM_EVERY)
+    registry.register(federation_publish.PUBLISH_JOB, federation_publish.publish)
+    registry.register(federation_publish.DELIVER_JOB, federation_publish.deliver)
+    for kind, handler in federation_inbox.JOBS.items():
+        registry.register(kind, handler)
     return registry
 
 
@@ -67,6 +76,7 @@ def build_state(settings: Settings) -> AppState:
     )
     # Streaming events of this database's transactions go out on this pub/sub.
     streaming_events.attach(app_state.db.write_engine, app_state.pubsub)
+    set_resolver(FederationResolver(app_state.db, settings) if settings.federation else None)
     return app_state
 
 
@@ -103,6 +113,7 @@ def create_app(settings: Settings | None = None, *, run_worker: bool = True) -> 
                 with contextlib.suppress(Exception):
                     await asyncio.wait_for(task, 10)
             unwire()
+            await close_federation_pools()
             await state.pubsub.close()
             await state.db.dispose()
 
@@ -131,3 +142,40 @@ def create_app(settings: Settings | None = None, *, run_worker: bool = True) -> 
     if settings.trusted_proxies:
         app.add_middleware(TrustedProxyMiddleware, trusted=settings.trusted_proxies)
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app of one of several server processes (``serve --workers``), from the
+    environment's settings, without a job worker (``serve_processes`` runs one apart)."""
+    return create_app(get_settings(), run_worker=False)
+
+
+def serve_processes(
+    host: str, port: int, workers: int, *, jobs: bool, access_log: bool = True
+) -> None:
+    """``workers`` uvicorn processes accepting on one socket (uvicorn's supervisor restarts
+    any that dies), plus one ``gazouille worker`` process for the background jobs. SQLite in
+    WAL mode serves the readers of every process at once; writers take turns."""
+    import subprocess
+    import sys
+
+    import uvicorn
+
+    job_worker = (
+        subprocess.Popen([sys.executable, "-m", "gazouille.cli", "worker"]) if jobs else None
+    )
+    try:
+        uvicorn.run(
+            "gazouille.main:app_from_environment",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="info",
+            access_log=access_log,
+            proxy_headers=False,
+        )
+    finally:
+        if job_worker is not None:
+            job_worker.terminate()
+            job_worker.wait(timeout=30)

@@ -127,7 +127,8 @@ async def test_instance_extras(api: Api, alice: str, db: Any) -> None:
     assert len(weeks) == 12 and weeks[0]["statuses"] == "1" and weeks[0]["registrations"] == "1"
     assert (await api.get("/api/v1/instance/peers")).json() == []
     assert (await api.get("/api/v1/instance/translation_languages")).json() == {}
-    assert (await api.get("/api/v1/instance/domain_blocks")).json() == []
+    # Shown to no one until the admin decides otherwise (Mastodon's default).
+    assert (await api.get("/api/v1/instance/domain_blocks")).status_code == 404
     async with db.write() as session:
         await instance.update_settings(session, description="Une communauté <b>lyonnaise</b>")
     extended = (await api.get("/api/v1/instance/extended_description")).json()

@@ -142,3 +142,42 @@ def live_server(tmp_path_factory: pytest.TempPathFactory, live_database: str) ->
         yield base_url
     finally:
         stop(proc)
+
+
+PASSWORD = "correct horse battery"
+
+
+def register_token(base_url: str, username: str, *, scopes: str = "read write follow") -> str:
+    """Sign up through the API as an app would (app, client_credentials token,
+    POST /api/v1/accounts) and return the new user's access token."""
+    with httpx.Client(base_url=base_url, trust_env=False, timeout=30) as client:
+        app = client.post(
+            "/api/v1/apps",
+            json={
+                "client_name": "live",
+                "redirect_uris": "urn:ietf:wg:oauth:2.0:oob",
+                "scopes": scopes,
+            },
+        ).json()
+        token = client.post(
+            "/oauth/token",
+            data={
+                "grant_type": "client_credentials",
+                "client_id": app["client_id"],
+                "client_secret": app["client_secret"],
+                "scope": scopes,
+            },
+        ).json()["access_token"]
+        response = client.post(
+            "/api/v1/accounts",
+            headers={"Authorization": f"Bearer {token}"},
+            json={
+                "username": username,
+                "email": f"{username}@example.com",
+                "password": PASSWORD,
+                "agreement": True,
+                "locale": "en",
+            },
+        )
+        assert response.status_code == 200, response.text
+        return str(response.json()["access_token"])

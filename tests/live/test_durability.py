@@ -12,7 +12,15 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.live.conftest import free_port, fresh_database, server_env, start, stop, wait_healthy
+from tests.live.conftest import (
+    free_port,
+    fresh_database,
+    register_token,
+    server_env,
+    start,
+    stop,
+    wait_healthy,
+)
 
 pytestmark = pytest.mark.live
 
@@ -20,39 +28,6 @@ pytestmark = pytest.mark.live
 def _client(base: str, token: str | None = None) -> httpx.Client:
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     return httpx.Client(base_url=base, headers=headers, timeout=10, trust_env=False)
-
-
-def _register(base: str, name: str) -> str:
-    with _client(base) as client:
-        app = client.post(
-            "/api/v1/apps",
-            json={
-                "client_name": "t",
-                "redirect_uris": "urn:ietf:wg:oauth:2.0:oob",
-                "scopes": "read write follow",
-            },
-        ).json()
-        token = client.post(
-            "/oauth/token",
-            json={
-                "grant_type": "client_credentials",
-                "client_id": app["client_id"],
-                "client_secret": app["client_secret"],
-                "scope": "read write follow",
-            },
-        )
-    with _client(base, token.json()["access_token"]) as client:
-        r = client.post(
-            "/api/v1/accounts",
-            json={
-                "username": name,
-                "email": f"{name}@example.com",
-                "password": "correct horse",
-                "agreement": True,
-            },
-        )
-        assert r.status_code == 200, r.text
-        return str(r.json()["access_token"])
 
 
 def _notifications(base: str, token: str) -> list[dict[str, Any]]:
@@ -78,7 +53,7 @@ def test_jobs_survive_kill_9_and_run_in_a_separate_worker(tmp_path: Path) -> Non
         server = start(["serve", "--migrate", "--no-worker", "--port", str(port)], env, log)
         try:
             wait_healthy(server, base, log)
-            alice, bob = _register(base, "alice"), _register(base, "bob")
+            alice, bob = register_token(base, "alice"), register_token(base, "bob")
             with _client(base, alice) as client:
                 status = client.post("/api/v1/statuses", json={"status": "durable"}).json()
             with _client(base, bob) as client:

@@ -12,47 +12,18 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import httpx
 import pytest
+
+from tests.live.conftest import PASSWORD, register_token
 
 pytestmark = pytest.mark.live
 TOOT = str(Path(sys.executable).parent / "toot")
-PASSWORD = "correct horse battery"
 PROXY_VARS = {"http_proxy", "https_proxy", "all_proxy", "no_proxy"}
 
 
 def register(base_url: str, username: str) -> str:
-    """Register through the API (app, client_credentials token, POST /api/v1/accounts)."""
-    with httpx.Client(base_url=base_url, trust_env=False, timeout=10) as client:
-        app = client.post(
-            "/api/v1/apps",
-            json={
-                "client_name": "live",
-                "redirect_uris": "urn:ietf:wg:oauth:2.0:oob",
-                "scopes": "read write",
-            },
-        ).json()
-        token = client.post(
-            "/oauth/token",
-            data={
-                "grant_type": "client_credentials",
-                "client_id": app["client_id"],
-                "client_secret": app["client_secret"],
-                "scope": "read write",
-            },
-        ).json()["access_token"]
-        r = client.post(
-            "/api/v1/accounts",
-            headers={"Authorization": f"Bearer {token}"},
-            json={
-                "username": username,
-                "email": f"{username}@example.com",
-                "password": PASSWORD,
-                "agreement": True,
-                "locale": "en",
-            },
-        )
-        assert r.status_code == 200, r.text
+    """Register through the API; toot logs in with the e-mail and password."""
+    register_token(base_url, username, scopes="read write")
     return f"{username}@example.com"
 
 

@@ -15,6 +15,7 @@ from gazouille.api import instance, oauth, streaming
 from gazouille.api.responses import error
 from gazouille.api.v1 import (
     accounts,
+    admin_domain_blocks,
     conversations,
     filters,
     lists,
@@ -65,6 +66,7 @@ ROUTERS = [
     polls_api.router,
     scheduled_api.router,
     saved_api.router,
+    admin_domain_blocks.router,
 ]
 HTTP_MESSAGES = {404: "Record not found", 405: "Method not allowed"}
 

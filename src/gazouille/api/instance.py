@@ -17,6 +17,7 @@ from gazouille.core import media_processing as media_limits
 from gazouille.core.clock import iso
 from gazouille.core.text import render_inline
 from gazouille.domains import instance
+from gazouille.domains.federation import known_instances
 from gazouille.domains.instance import activity
 
 router = APIRouter()
@@ -141,7 +142,7 @@ async def instance_v1(request: Request) -> JSON:
 @router.get("/api/v1/instance/peers")
 async def instance_peers(request: Request) -> JSON:
     async with state(request).db.read() as session:
-        return JSON(await activity.peers(session))
+        return JSON(await known_instances.peers(session))
 
 
 @router.get("/api/v1/instance/activity")
@@ -173,11 +174,6 @@ async def extended_description(request: Request) -> JSON:
 @router.get("/api/v1/instance/translation_languages")
 async def translation_languages() -> JSON:
     return JSON({})  # no translation service is configured
-
-
-@router.get("/api/v1/instance/domain_blocks")
-async def instance_domain_blocks() -> JSON:
-    return JSON([])  # no domain is blocked by the instance (federation is not served yet)
 
 
 @router.get("/api/v1/instance/rules")
@@ -216,7 +212,7 @@ async def nodeinfo(request: Request) -> JSON:
         {
             "version": "2.0",
             "software": {"name": "gazouille", "version": __version__},
-            "protocols": [],  # ActivityPub is announced once federation is served
+            "protocols": ["activitypub"] if app_state.settings.federation else [],
             "services": {"outbound": [], "inbound": []},
             "usage": {
                 "users": {

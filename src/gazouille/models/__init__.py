@@ -15,8 +15,8 @@ from gazouille.models.content import (
     TrendSnapshot,
 )
 from gazouille.models.discovery import AccountSearch, SuggestionDismissal
-from gazouille.models.feeds import FeedState, HomeFeedEntry
 from gazouille.models.federation import DomainBlock, InboxActivity, Instance
+from gazouille.models.feeds import FeedState, HomeFeedEntry
 from gazouille.models.instance import InstanceSetting
 from gazouille.models.jobs import Job
 from gazouille.models.media import MediaAttachment
@@ -50,8 +50,6 @@ from gazouille.models.statuses import (
 from gazouille.models.web import MailMessage, WebSession
 
 __all__ = [
-    "InboxActivity",
-    "Instance",
     "Account",
     "AccountConversation",
     "AccountNote",
@@ -72,6 +70,8 @@ __all__ = [
     "FollowRequest",
     "HomeFeedEntry",
     "IdempotencyKey",
+    "InboxActivity",
+    "Instance",
     "InstanceSetting",
     "Job",
     "List",

@@ -14,6 +14,7 @@ from gazouille.web.routing import error_page, handle_errors
 from gazouille.web.views import (
     account,
     admin,
+    admin_federation,
     auth,
     compose,
     discover,
@@ -40,6 +41,7 @@ ROUTERS = [
     discover.router,
     lists.router,
     admin.router,
+    admin_federation.router,
     profiles.router,  # before statuses: /@name/followers is not a post
     statuses.router,
 ]

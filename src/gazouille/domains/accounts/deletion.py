@@ -10,6 +10,7 @@ from sqlalchemy.orm import aliased
 
 from gazouille.core.errors import ValidationFailed
 from gazouille.core.security import verify_password
+from gazouille.domains.federation import events as federation
 from gazouille.models import Account, Favourite, Follow, MediaAttachment, Status, User
 
 
@@ -23,6 +24,13 @@ async def delete_account(
             "Validation failed: Current password is invalid",
             details={"current_password": [{"error": "ERR_INVALID", "description": "is invalid"}]},
         )
+    await federation.account_deleted(session, account)
+    return await purge_account(session, account)
+
+
+async def purge_account(session: AsyncSession, account: Account) -> list[str]:
+    """Delete an account (local, or remote when its server deletes it) after correcting the
+    counters that others keep about it; returns the storage keys of its files."""
     gone = account.id
     mine = aliased(Status)
     await session.execute(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,6 +15,7 @@ from gazouille.core.errors import Forbidden, ValidationFailed
 from gazouille.core.security import hash_password, verify_password
 from gazouille.core.text import MentionRef, ResolvedMention, render_plain_text
 from gazouille.domains.accounts import repository as repo
+from gazouille.domains.federation import events as federation
 from gazouille.domains.feeds import service as feeds
 from gazouille.domains.search.indexing import index_account
 from gazouille.models import Account, User
@@ -38,6 +40,8 @@ RESERVED = {
     "mastodon",
 }
 MAX_FIELDS = 4
+# Saves in quick succession (profile, then avatar) make one Update of the actor.
+PROFILE_UPDATE_DELAY = timedelta(seconds=10)
 ROLES = ("user", "moderator", "admin")
 
 
@@ -233,3 +237,11 @@ async def update_profile(
     account.updated_at = clock.now()
     await session.flush()
     await index_account(session, account)
+    await federation.emit_as(
+        session,
+        account,
+        "account.updated",
+        {"account_id": account.id},
+        dedupe_key=f"account.updated:{account.id}",
+        delay=PROFILE_UPDATE_DELAY,
+    )

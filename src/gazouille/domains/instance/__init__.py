@@ -30,6 +30,10 @@ class InstanceSettings:
     require_alt_text: bool = False
     # When ``description`` last changed (ISO 8601), for the extended description.
     description_updated_at: str | None = None
+    # Who sees the domain blocks list, and their public comments: "disabled" (no one, as
+    # Mastodon by default), "users" (signed-in users) or "all".
+    show_domain_blocks: str = "disabled"
+    show_domain_blocks_rationale: str = "disabled"
 
     def registration_mode(self, default: Registrations) -> Registrations:
         """The sign-up mode in force: the admin's choice, else the deploy-time setting."""
@@ -46,7 +50,10 @@ _EDITABLE = {
     "languages": list,
     "registrations": str,
     "require_alt_text": bool,
+    "show_domain_blocks": str,
+    "show_domain_blocks_rationale": str,
 }
+DISCLOSURES = ("disabled", "users", "all")
 
 
 async def load_settings(session: AsyncSession) -> InstanceSettings:
@@ -80,6 +87,8 @@ async def update_settings(session: AsyncSession, **values: Any) -> InstanceSetti
             raise ValidationFailed(
                 "Validation failed: registrations must be open, approval or closed"
             )
+        if key.startswith("show_domain_blocks") and value not in DISCLOSURES:
+            raise ValidationFailed(f"Validation failed: {key} must be disabled, users or all")
         if key == "max_characters" and not 50 <= value <= 100_000:
             raise ValidationFailed("Validation failed: max_characters must be 50 to 100000")
         if not isinstance(value, expected):

@@ -1,4 +1,5 @@
-"""Public facts about the instance: the remote domains it knows and its weekly activity."""
+"""Public facts about the instance: its weekly activity (the remote domains it knows are
+in domains/federation/known_instances.py)."""
 
 from __future__ import annotations
 
@@ -10,18 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gazouille.core import clock
 from gazouille.core.ids import id_floor
-from gazouille.models import Account, Status, User
-
-
-async def peers(session: AsyncSession) -> list[str]:
-    """The remote domains this instance knows accounts of."""
-    rows = await session.execute(
-        select(Account.domain)
-        .where(Account.domain.is_not(None))
-        .distinct()
-        .order_by(Account.domain)
-    )
-    return [d for d in rows.scalars() if d]
+from gazouille.models import Status, User
 
 
 @dataclass(frozen=True)

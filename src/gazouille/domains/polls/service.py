@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from gazouille.core import clock
 from gazouille.core.errors import NotFound, ValidationFailed
 from gazouille.core.ids import new_id
+from gazouille.domains.federation import events as federation
 from gazouille.domains.statuses.policy import access_status
 from gazouille.models import Account, Poll, PollVote
 from gazouille.worker.queue import enqueue
@@ -22,6 +23,7 @@ MAX_OPTIONS = 4
 MAX_OPTION_CHARS = 50
 MIN_EXPIRATION = 300
 MAX_EXPIRATION = 2_629_746  # one month, as Mastodon advertises
+POLL_UPDATE_DELAY = timedelta(minutes=3)
 
 
 @dataclass
@@ -207,15 +209,41 @@ async def vote(
     if earlier and (not poll.multiple or earlier & set(choices)):
         raise _invalid("You have already voted on this poll")
     now = clock.now()
+    vote_ids = []
     for choice in choices:
+        vote_ids.append(new_id())
         session.add(
             PollVote(
-                id=new_id(), poll_id=poll.id, account_id=voter.id, choice=choice, created_at=now
+                id=vote_ids[-1], poll_id=poll.id, account_id=voter.id, choice=choice, created_at=now
             )
         )
     await session.flush()
     await _recount(session, poll)
+    await _federate_vote(session, voter, poll, vote_ids)
     return poll
+
+
+async def _federate_vote(
+    session: AsyncSession, voter: Account, poll: Poll, vote_ids: list[int]
+) -> None:
+    """A local vote on a remote poll goes to its author's server; remote votes on a local
+    poll make new tallies for everyone who has the poll (gathered for a few minutes)."""
+    if not federation.enabled():
+        return
+    author = await session.get(Account, poll.account_id)
+    if author is None:
+        return
+    if voter.domain is None and author.domain is not None:
+        payload = {"account_id": voter.id, "poll_id": poll.id, "vote_ids": vote_ids}
+        await federation.emit(session, "poll.voted", payload)
+    elif voter.domain is not None and author.domain is None:
+        await federation.emit(
+            session,
+            "poll.updated",
+            {"status_id": poll.status_id},
+            dedupe_key=f"poll.updated:{poll.id}",
+            delay=POLL_UPDATE_DELAY,
+        )
 
 
 async def _recount(session: AsyncSession, poll: Poll) -> None:

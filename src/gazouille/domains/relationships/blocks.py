@@ -11,6 +11,7 @@ from gazouille.core.errors import ValidationFailed
 from gazouille.core.ids import new_id
 from gazouille.core.pagination import PageParams, newest_first, paginate
 from gazouille.core.urls import local_domain
+from gazouille.domains.federation import events as federation
 from gazouille.domains.notifications import service as notifications
 from gazouille.domains.relationships.service import remove_from_followers, sever_both_ways
 from gazouille.models import Account, Block, Follow, UserDomainBlock
@@ -24,11 +25,12 @@ async def block(session: AsyncSession, actor: Account, target: Account) -> None:
     if actor.id == target.id:
         return
     await sever_both_ways(session, actor, target)
-    await insert_ignore(
+    block_id = new_id()
+    inserted = await insert_ignore(
         session,
         Block,
         {
-            "id": new_id(),
+            "id": block_id,
             "account_id": actor.id,
             "target_account_id": target.id,
             "created_at": clock.now(),
@@ -36,12 +38,20 @@ async def block(session: AsyncSession, actor: Account, target: Account) -> None:
         ["account_id", "target_account_id"],
     )
     await notifications.clear_from(session, actor.id, target.id)
+    if inserted and target.domain is not None:
+        payload = {"account_id": actor.id, "target_id": target.id, "block_id": block_id}
+        await federation.emit_as(session, actor, "account.blocked", payload)
 
 
 async def unblock(session: AsyncSession, actor: Account, target: Account) -> None:
-    await session.execute(
-        delete(Block).where(Block.account_id == actor.id, Block.target_account_id == target.id)
-    )
+    mine = (Block.account_id == actor.id, Block.target_account_id == target.id)
+    block_id = None
+    if target.domain is not None and federation.federates(actor):
+        block_id = await session.scalar(select(Block.id).where(*mine))
+    await session.execute(delete(Block).where(*mine))
+    if block_id is not None:
+        payload = {"account_id": actor.id, "target_id": target.id, "block_id": block_id}
+        await federation.emit(session, "account.unblocked", payload)
 
 
 async def blocked_accounts(

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from gazouille.core import clock
 from gazouille.core.errors import Forbidden, NotFound
 from gazouille.core.pagination import PageParams, newest_first, paginate
+from gazouille.domains.federation import follows as federation
 from gazouille.domains.feeds import service as feeds
 from gazouille.domains.lists import service as lists
 from gazouille.domains.notifications.tasks import enqueue_notification
@@ -36,6 +37,9 @@ class FollowOptions:
     reblogs: bool | None = None
     notify: bool | None = None
     languages: list[str] | None = None
+    # The ActivityPub id of a remote account's Follow, kept on the follow (or request) it
+    # creates so that the Accept or Reject can name it.
+    uri: str | None = None
 
 
 def _languages(value: list[str] | None) -> str | None:
@@ -87,7 +91,11 @@ async def follow(
             row.notify = options.notify
         if options.languages is not None:
             row.languages = _languages(options.languages)
+        if options.uri is not None:
+            row.uri = options.uri
         await session.flush()
+        if existing is not None:  # their server asks again: it may have missed our Accept
+            await federation.accepted(session, actor, target, existing)
         return
     values = {
         "account_id": actor.id,
@@ -95,12 +103,16 @@ async def follow(
         "show_reblogs": True if options.reblogs is None else options.reblogs,
         "notify": bool(options.notify),
         "languages": _languages(options.languages),
+        "uri": options.uri,
     }
-    if target.locked:
+    if target.locked or federation.asks_remote(actor, target):
         request = FollowRequest(**values)
         session.add(request)
         await session.flush()
-        await enqueue_notification(session, "follow_request", target.id, actor.id)
+        if federation.asks_remote(actor, target):
+            await federation.request_sent(session, actor, target, request)
+        else:
+            await enqueue_notification(session, "follow_request", target.id, actor.id)
         return
     new = Follow(**values)
     session.add(new)
@@ -108,6 +120,7 @@ async def follow(
     await _bump(session, actor.id, target.id, +1)
     await feeds.followed(session, actor.id, target.id)
     await enqueue_notification(session, "follow", target.id, actor.id)
+    await federation.accepted(session, actor, target, new)
 
 
 async def _follow_gone(session: AsyncSession, follower_id: int, target_id: int) -> None:
@@ -123,6 +136,7 @@ async def _follow_gone(session: AsyncSession, follower_id: int, target_id: int) 
 
 async def unfollow(session: AsyncSession, actor: Account, target: Account) -> None:
     """Stop following ``target`` or withdraw the request to."""
+    await federation.undo_sent(session, actor, target)
     await _sever(session, actor.id, target.id)
 
 
@@ -145,6 +159,7 @@ async def _sever(session: AsyncSession, follower_id: int, target_id: int) -> Non
 
 async def remove_from_followers(session: AsyncSession, actor: Account, follower_id: int) -> None:
     """Make ``follower_id`` stop following the actor."""
+    await federation.rejected(session, follower_id, actor)
     await _sever(session, follower_id, actor.id)
 
 
@@ -165,22 +180,24 @@ async def authorize_request(session: AsyncSession, target: Account, requester_id
     ).scalar_one_or_none()
     if request is None:
         raise NotFound()
-    session.add(
-        Follow(
-            account_id=requester_id,
-            target_account_id=target.id,
-            show_reblogs=request.show_reblogs,
-            notify=request.notify,
-            languages=request.languages,
-        )
+    new = Follow(
+        account_id=requester_id,
+        target_account_id=target.id,
+        show_reblogs=request.show_reblogs,
+        notify=request.notify,
+        languages=request.languages,
+        uri=request.uri,
     )
+    session.add(new)
     await session.delete(request)
     await session.flush()
     await _bump(session, requester_id, target.id, +1)
     await feeds.followed(session, requester_id, target.id)
+    await federation.accepted(session, requester_id, target, new)
 
 
 async def reject_request(session: AsyncSession, target: Account, requester_id: int) -> None:
+    await federation.rejected(session, requester_id, target)
     removed = await session.execute(
         delete(FollowRequest).where(
             FollowRequest.account_id == requester_id, FollowRequest.target_account_id == target.id

@@ -14,6 +14,7 @@ from gazouille.core import clock
 from gazouille.core.errors import NotFound, ValidationFailed
 from gazouille.core.ids import new_id
 from gazouille.domains import instance
+from gazouille.domains.federation import events as federation
 from gazouille.domains.statuses.policy import visible_to
 from gazouille.models import Account, Report, Status
 
@@ -95,4 +96,6 @@ async def create_report(
     )
     session.add(report)
     await session.flush()
+    if report.forward:
+        await federation.emit_as(session, reporter, "report.forwarded", {"report_id": report.id})
     return report, target

@@ -12,13 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gazouille.core import clock
 from gazouille.core.errors import NotFound
-from gazouille.core.ids import new_id
+from gazouille.domains.federation import events as federation
 from gazouille.domains.media import service as media_service
 from gazouille.domains.media.presenters import media_by_ids, media_of_statuses
-from gazouille.domains.notifications.tasks import enqueue_notification
 from gazouille.domains.polls import service as polls
 from gazouille.domains.polls.service import PollSpec
-from gazouille.domains.search.indexing import index_status
 from gazouille.domains.statuses.composition import (
     check_language,
     check_length,
@@ -26,8 +24,8 @@ from gazouille.domains.statuses.composition import (
     render_text,
     replace_mentions_and_tags,
 )
+from gazouille.domains.statuses.edit_history import after_edit, record_version, version_of
 from gazouille.domains.statuses.policy import access_status
-from gazouille.domains.streaming import events as streaming_events
 from gazouille.models import Account, MediaAttachment, Status, StatusEdit
 
 
@@ -48,26 +46,6 @@ class EditView:
     account: Account
     media: list[MediaAttachment]
     quote_id: int | None = None
-
-
-async def _snapshot(session: AsyncSession, status: Status, at: Any) -> None:
-    media = await media_of_statuses(session, [status.id])
-    poll = await polls.poll_of(session, status.id)
-    session.add(
-        StatusEdit(
-            id=new_id(),
-            status_id=status.id,
-            account_id=status.account_id,
-            text=status.text,
-            content=status.content,
-            spoiler_text=status.spoiler_text,
-            sensitive=status.sensitive,
-            media_ids=[m.id for m in media.get(status.id, [])],
-            poll_options=list(poll.options) if poll is not None else None,
-            created_at=at,
-        )
-    )
-    await session.flush()
 
 
 async def edit_status(
@@ -92,11 +70,7 @@ async def edit_status(
     media = await media_service.usable_for_status(
         session, author, change.media_ids, status_id=status.id
     )
-    has_edits = (
-        await session.execute(select(StatusEdit.id).where(StatusEdit.status_id == status.id))
-    ).first() is not None
-    if not has_edits:
-        await _snapshot(session, status, status.created_at)
+    await record_version(session, status, first=True)
 
     await media_service.attach(session, status.id, media)
     await media_service.describe_attached(session, status.id, change.media_attributes)
@@ -113,16 +87,8 @@ async def edit_status(
     status.edited_at = now
     await session.flush()
     newly_mentioned = await replace_mentions_and_tags(session, status.id, mentioned, rendered.tags)
-    await _snapshot(session, status, now)
-    await index_status(session, status.id)
-    for account_id in newly_mentioned:
-        await enqueue_notification(session, "mention", account_id, author.id, status.id)
-    rebloggers = await session.execute(
-        select(Status.account_id).where(Status.reblog_of_id == status.id).distinct()
-    )
-    for account_id in rebloggers.scalars():
-        await enqueue_notification(session, "update", account_id, author.id, status.id)
-    streaming_events.status_edited(session, status.id)
+    await after_edit(session, status, newly_mentioned)
+    await federation.emit_as(session, author, "status.updated", {"status_id": status.id})
     return status
 
 
@@ -144,17 +110,12 @@ async def history(
         current = await media_of_statuses(session, [status.id])
         poll = await polls.poll_of(session, status.id) if status.has_poll else None
         edits = [
-            StatusEdit(
-                id=status.id,
-                status_id=status.id,
-                account_id=status.account_id,
-                text=status.text,
-                content=status.content,
-                spoiler_text=status.spoiler_text,
-                sensitive=status.sensitive,
-                media_ids=[m.id for m in current.get(status.id, [])],
-                poll_options=list(poll.options) if poll is not None else None,
+            version_of(
+                status,
+                version_id=status.id,
                 created_at=status.created_at,
+                media_ids=[m.id for m in current.get(status.id, [])],
+                poll=poll,
             )
         ]
     author = await session.get(Account, status.account_id)

@@ -10,6 +10,7 @@ from gazouille.core import clock
 from gazouille.core.db import insert_ignore
 from gazouille.core.errors import ValidationFailed
 from gazouille.core.ids import new_id
+from gazouille.domains.federation import events as federation
 from gazouille.domains.statuses.policy import access_status
 from gazouille.models import Account, ConversationMute, Status, StatusPin
 
@@ -40,20 +41,26 @@ async def pin(session: AsyncSession, actor: Account, status_id: int | None) -> S
     )
     if int(count.scalar() or 0) >= MAX_PINS:
         raise _invalid("You have already pinned the maximum number of posts")
-    await insert_ignore(
+    pinned = await insert_ignore(
         session,
         StatusPin,
         {"id": new_id(), "account_id": actor.id, "status_id": status.id, "created_at": clock.now()},
         ["account_id", "status_id"],
     )
+    if pinned:
+        payload = {"account_id": actor.id, "status_id": status.id}
+        await federation.emit_as(session, actor, "status.pinned", payload)
     return status
 
 
 async def unpin(session: AsyncSession, actor: Account, status_id: int | None) -> Status:
     status = await access_status(session, actor.id, status_id)
-    await session.execute(
+    removed = await session.execute(
         delete(StatusPin).where(StatusPin.account_id == actor.id, StatusPin.status_id == status.id)
     )
+    if getattr(removed, "rowcount", 0):
+        payload = {"account_id": actor.id, "status_id": status.id}
+        await federation.emit_as(session, actor, "status.unpinned", payload)
     return status
 
 

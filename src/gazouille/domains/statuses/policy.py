@@ -1,8 +1,9 @@
 """The one visibility rule for statuses, used by every read path (API, web, federation).
 
 public / unlisted: anyone but the accounts the author blocks. private: the author, their
-followers and the mentioned. direct: the author and the mentioned. A hidden status is
-reported as not found, never as forbidden, so its existence is not revealed.
+followers and the mentioned. direct: the author and the mentioned. Nobody sees the statuses
+of suspended accounts (nor reblogs of them). A hidden status is reported as not found,
+never as forbidden, so its existence is not revealed.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gazouille.core.errors import NotFound
+from gazouille.domains.accounts.limits import author_suspended
 from gazouille.models import Block, Follow, Mention, Status
 
 
@@ -20,12 +22,12 @@ def visible_to(viewer_id: int | None, table: Any = Status) -> Any:
     """A WHERE clause: the statuses of ``table`` that ``viewer_id`` may see."""
     open_ = table.visibility.in_(("public", "unlisted"))
     if viewer_id is None:
-        return open_
+        return and_(open_, ~author_suspended(table))
     # As Mastodon: an author who blocks the viewer hides their public statuses from them.
     blocked = exists().where(
         Block.account_id == table.account_id, Block.target_account_id == viewer_id
     )
-    return or_(
+    allowed = or_(
         and_(open_, ~blocked),
         table.account_id == viewer_id,
         and_(
@@ -39,6 +41,7 @@ def visible_to(viewer_id: int | None, table: Any = Status) -> Any:
             exists().where(Mention.status_id == table.id, Mention.account_id == viewer_id),
         ),
     )
+    return and_(allowed, ~author_suspended(table))
 
 
 async def access_status(

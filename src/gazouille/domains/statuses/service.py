@@ -14,6 +14,7 @@ from gazouille.core.ids import new_id
 from gazouille.domains.cards.service import enqueue_card
 from gazouille.domains.conversations import service as conversations
 from gazouille.domains.conversations.tasks import enqueue_conversation_update
+from gazouille.domains.federation import events as federation
 from gazouille.domains.feeds import service as feeds
 from gazouille.domains.media import service as media_service
 from gazouille.domains.notifications.tasks import enqueue_notification, notify_subscribers
@@ -26,13 +27,16 @@ from gazouille.domains.statuses.composition import (
     render_text,
     replace_mentions_and_tags,
 )
+from gazouille.domains.statuses.counters import count_new_status
 from gazouille.domains.statuses.policy import access_status
+from gazouille.domains.statuses.reblogs import uncount_reblog, write_reblog
 from gazouille.domains.streaming import events as streaming_events
 from gazouille.models import (
     Account,
     Bookmark,
     Favourite,
     IdempotencyKey,
+    Mention,
     Status,
 )
 
@@ -122,24 +126,7 @@ async def post_draft(
                 account_id=author.id, key=command.idempotency_key[:200], status_id=status.id
             )
         )
-    await session.execute(
-        update(Account)
-        .where(Account.id == author.id)
-        .values(statuses_count=Account.statuses_count + 1, last_status_at=now)
-    )
-    if parent is not None:
-        await session.execute(
-            update(Status)
-            .where(Status.id == parent.id)
-            .values(replies_count=Status.replies_count + 1)
-        )
-    if draft.quoted is not None:
-        await session.execute(
-            update(Status)
-            .where(Status.id == draft.quoted.id)
-            .values(quotes_count=Status.quotes_count + 1)
-        )
-        await enqueue_notification(session, "quote", draft.quoted.account_id, author.id, status.id)
+    await count_new_status(session, status, parent, draft.quoted)
     await session.flush()
     await index_status(session, status.id)
     await enqueue_card(session, status)
@@ -150,6 +137,7 @@ async def post_draft(
     if status.visibility == "direct":
         await enqueue_conversation_update(session, status.id)
     streaming_events.status_created(session, status.id)
+    await federation.emit_as(session, author, "status.created", {"status_id": status.id})
     return status
 
 
@@ -202,6 +190,22 @@ async def delete_status(
         )
     await conversations.forget_status(session, status)
     await streaming_events.status_deleted(session, status)
+    if federation.federates(author):
+        mentioned = await session.execute(
+            select(Mention.account_id).where(Mention.status_id == status.id)
+        )
+        await federation.emit(
+            session,
+            "status.deleted",
+            {
+                "status_id": status.id,
+                "account_id": author.id,
+                "uri": status.uri,
+                "visibility": status.visibility,
+                "mentioned": list(mentioned.scalars()),
+                "reply_to_account_id": status.in_reply_to_account_id,
+            },
+        )
     await session.execute(delete(Status).where(Status.id == status.id))
     return status
 
@@ -210,10 +214,16 @@ async def favourite(session: AsyncSession, actor: Account, status_id: int | None
     status = await access_status(session, actor.id, status_id)
     if status.reblog_of_id is not None:
         status = await access_status(session, actor.id, status.reblog_of_id)
+    favourite_id = new_id()
     inserted = await insert_ignore(
         session,
         Favourite,
-        {"id": new_id(), "account_id": actor.id, "status_id": status.id, "created_at": clock.now()},
+        {
+            "id": favourite_id,
+            "account_id": actor.id,
+            "status_id": status.id,
+            "created_at": clock.now(),
+        },
         ["account_id", "status_id"],
     )
     if inserted:
@@ -223,21 +233,36 @@ async def favourite(session: AsyncSession, actor: Account, status_id: int | None
             .values(favourites_count=Status.favourites_count + 1)
         )
         await enqueue_notification(session, "favourite", status.account_id, actor.id, status.id)
+        if not status.local:
+            await federation.emit_as(
+                session,
+                actor,
+                "status.favourited",
+                {"account_id": actor.id, "status_id": status.id, "favourite_id": favourite_id},
+            )
     await session.refresh(status)
     return status
 
 
 async def unfavourite(session: AsyncSession, actor: Account, status_id: int | None) -> Status:
     status = await access_status(session, actor.id, status_id)
-    removed = await session.execute(
-        delete(Favourite).where(Favourite.account_id == actor.id, Favourite.status_id == status.id)
-    )
+    mine = (Favourite.account_id == actor.id, Favourite.status_id == status.id)
+    favourite_id = None
+    if not status.local and federation.federates(actor):
+        favourite_id = await session.scalar(select(Favourite.id).where(*mine))
+    removed = await session.execute(delete(Favourite).where(*mine))
     if getattr(removed, "rowcount", 0):
         await session.execute(
             update(Status)
             .where(Status.id == status.id)
             .values(favourites_count=Status.favourites_count - 1)
         )
+        if favourite_id is not None:
+            await federation.emit(
+                session,
+                "status.unfavourited",
+                {"account_id": actor.id, "status_id": status.id, "favourite_id": favourite_id},
+            )
     await session.refresh(status)
     return status
 
@@ -261,33 +286,18 @@ async def reblog(
     visibility = visibility or "public"
     if visibility not in ("public", "unlisted", "private"):
         raise _invalid("Visibility is not included in the list")
-    now = clock.now()
     reblog_id = new_id()
-    row = Status(
-        id=reblog_id,
-        account_id=actor.id,
+    row = await write_reblog(
+        session,
+        actor,
+        original,
+        reblog_id=reblog_id,
         uri=f"{urls.status_uri(actor.username, reblog_id)}/activity",
-        url=None,
         visibility=visibility,
-        reblog_of_id=original.id,
         local=True,
-        created_at=now,
+        created=clock.now(),
     )
-    session.add(row)
-    await session.flush()
-    await session.execute(
-        update(Status)
-        .where(Status.id == original.id)
-        .values(reblogs_count=Status.reblogs_count + 1)
-    )
-    await session.execute(
-        update(Account)
-        .where(Account.id == actor.id)
-        .values(statuses_count=Account.statuses_count + 1, last_status_at=now)
-    )
-    await enqueue_notification(session, "reblog", original.account_id, actor.id, original.id)
-    await feeds.fan_out(session, row)
-    streaming_events.status_created(session, row.id)
+    await federation.emit_as(session, actor, "status.reblogged", {"reblog_id": row.id})
     return row
 
 
@@ -297,20 +307,24 @@ async def unreblog(session: AsyncSession, actor: Account, status_id: int | None)
     if original.reblog_of_id is not None:
         original = await access_status(session, actor.id, original.reblog_of_id)
     await streaming_events.reblog_undone(session, actor.id, original.id)
-    removed = await session.execute(
-        delete(Status).where(Status.account_id == actor.id, Status.reblog_of_id == original.id)
-    )
+    mine = (Status.account_id == actor.id, Status.reblog_of_id == original.id)
+    undone = None
+    if federation.federates(actor):
+        undone = (await session.execute(select(Status.uri, Status.visibility).where(*mine))).first()
+    removed = await session.execute(delete(Status).where(*mine))
+    if undone is not None:
+        await federation.emit(
+            session,
+            "status.unreblogged",
+            {
+                "account_id": actor.id,
+                "status_id": original.id,
+                "uri": undone[0],
+                "visibility": undone[1],
+            },
+        )
     if getattr(removed, "rowcount", 0):
-        await session.execute(
-            update(Status)
-            .where(Status.id == original.id)
-            .values(reblogs_count=Status.reblogs_count - 1)
-        )
-        await session.execute(
-            update(Account)
-            .where(Account.id == actor.id)
-            .values(statuses_count=Account.statuses_count - 1)
-        )
+        await uncount_reblog(session, actor.id, original.id)
     await session.refresh(original)
     return original
 

@@ -11,22 +11,25 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, literal, select, union_all
+from sqlalchemy import BigInteger, ColumnElement, and_, bindparam, literal, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gazouille.core.pagination import PageParams
-from gazouille.domains import timelines
+from gazouille.domains.accounts.limits import author_limited
 from gazouille.domains.conversations import service as conversations
 from gazouille.domains.conversations.service import ConversationView
 from gazouille.domains.lists import timeline as list_timeline
 from gazouille.domains.notifications.service import NotificationView
 from gazouille.domains.notifications.service import present as present_notifications
 from gazouille.domains.relationships.exclusions import status_author_hidden
-from gazouille.domains.statuses.presenters import StatusView, present_statuses
+from gazouille.domains.statuses.audience import present_to_viewers
+from gazouille.domains.statuses.presenters import StatusView
 from gazouille.domains.streaming.events import Event, StatusSnapshot
 from gazouille.domains.streaming.streams import PUBLIC_STREAMS, Subscription
+from gazouille.domains.timelines.rules import home_rule
 from gazouille.models import (
     Account,
     AccountConversation,
@@ -145,18 +148,20 @@ async def _status_event(
     accepted += [x for x in broadcast if x.account_id in shown]
     accepted += await _home_listeners(session, status, tag_ids, listeners)
     accepted += await _list_listeners(session, status, listeners)
-    # Rendered once per recipient and filter context: the viewer's flags, and the viewer's
-    # filters ("hide" ones leave the status out of that context).
+    # Presented per filter context for all its recipients at once (domains/statuses/
+    # audience.py): each one's flags and filters ("hide" ones leave the status out).
+    by_context: dict[str, set[int]] = {}
+    for listener in accepted:
+        by_context.setdefault(_filter_context(listener.subscription), set()).add(
+            listener.account_id
+        )
     views: dict[tuple[int, str], StatusView | None] = {}
+    for context, viewers in by_context.items():
+        for viewer, view in (await present_to_viewers(session, status, viewers, context)).items():
+            views[(viewer, context)] = view
     deliveries = []
     for listener in accepted:
-        seen_as = (listener.account_id, _filter_context(listener.subscription))
-        if seen_as not in views:
-            presented = await present_statuses(
-                session, listener.account_id, [status], context=seen_as[1]
-            )
-            views[seen_as] = presented[0] if presented else None
-        view = views[seen_as]
+        view = views.get((listener.account_id, _filter_context(listener.subscription)))
         if view is not None:
             deliveries.append(Delivery(listener.key, kind, view))
     return deliveries
@@ -168,7 +173,7 @@ def _filter_context(sub: Subscription) -> str:
 
 
 def _author_shown(viewer_id: int) -> ColumnElement[bool]:
-    return ~status_author_hidden(viewer_id)
+    return and_(~status_author_hidden(viewer_id), ~author_limited(viewer_id))
 
 
 async def _viewers_where(
@@ -222,12 +227,21 @@ async def _home_listeners(
             ).scalars()
         )
     followers.add(status.account_id)
-    only_this = PageParams(limit=1, max_id=status.id + 1, since_id=status.id - 1)
-    shown = set()
-    for viewer in candidates & followers:
-        if await timelines.home_read_time(session, viewer, only_this):
-            shown.add(viewer)
+    params = {"viewers": list(candidates & followers), "status_id": status.id}
+    shown = set((await session.execute(_home_viewers(), params)).scalars())
     return [x for x in users if x.account_id in shown]
+
+
+@cache
+def _home_viewers() -> Any:
+    """Which viewers' home timelines show the status: the home rule with the viewer as a
+    column, for all of them in one query, built once (building it costs more than running
+    it)."""
+    return select(Account.id).where(
+        Account.id.in_(bindparam("viewers", expanding=True)),
+        Status.id == bindparam("status_id", type_=BigInteger()),
+        home_rule(Account.id),
+    )
 
 
 async def _list_listeners(

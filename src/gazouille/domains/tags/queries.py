@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gazouille.core.pagination import PageParams, newest_first, paginate
 from gazouille.core.text import normalize_tag
+from gazouille.domains.accounts.limits import author_limited
 from gazouille.domains.relationships.exclusions import status_author_hidden
 from gazouille.domains.tags.service import find_tags
 from gazouille.models import Account, Status, StatusTag
@@ -48,6 +49,7 @@ async def tag_timeline(session: AsyncSession, wanted: TagFilter, page: PageParam
             Status.visibility == "public",
             Status.reblog_of_id.is_(None),
             Account.suspended_at.is_(None),
+            ~author_limited(wanted.viewer_id),
             Status.id.in_(select(StatusTag.status_id).where(StatusTag.tag_id.in_(any_ids))),
         )
     )

@@ -11,6 +11,7 @@ from sqlalchemy import BigInteger, Integer, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gazouille.core.pagination import PageParams, newest_first, paginate
+from gazouille.domains.accounts.limits import author_limited
 from gazouille.domains.feeds import service as feeds
 from gazouille.domains.relationships.exclusions import status_author_hidden
 from gazouille.domains.timelines.rules import home_rule
@@ -62,7 +63,11 @@ async def public(
     only_media: bool = False,
     viewer_id: int | None = None,
 ) -> list[Status]:
-    stmt = select(Status).where(Status.visibility == "public", Status.reblog_of_id.is_(None))
+    stmt = select(Status).where(
+        Status.visibility == "public",
+        Status.reblog_of_id.is_(None),
+        ~author_limited(viewer_id),
+    )
     if only_media:
         stmt = stmt.where(Status.has_media.is_(True))
     if local:

@@ -1,5 +1,6 @@
 """The periodic job that computes trends into ``trend_snapshots`` (replacing the previous
-snapshot). Only public, original statuses by discoverable, unsuspended authors count.
+snapshot). Only public, original statuses by discoverable authors neither suspended nor
+silenced count.
 
 - Tags: how many distinct accounts used the tag in the last 24 hours, against the daily
   average of the six days before (at least 1): a tag trends when at least
@@ -61,6 +62,7 @@ def _eligible(since: datetime) -> Any:
         Status.reblog_of_id.is_(None),
         Account.discoverable.is_(True),
         Account.suspended_at.is_(None),
+        Account.silenced_at.is_(None),
     )
 
 
