@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import secrets
 import shutil
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -127,6 +128,9 @@ def settings(tmp_path: Path, database_url: str) -> Iterator[Settings]:
 @pytest.fixture
 async def app(settings: Settings) -> AsyncIterator[Any]:
     application = create_app(settings, run_worker=False)
+    limiter = application.state.gazouille.ratelimiter
+    if hasattr(limiter, "prefix"):  # Redis keeps counts between tests: give each its own
+        limiter.prefix = f"gazouille:test:{secrets.token_hex(6)}:ratelimit:"
     yield application
     state = application.state.gazouille
     await state.pubsub.close()
