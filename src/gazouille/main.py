@@ -60,9 +60,9 @@ def build_registry() -> Registry:
     registry.register(feeds.REBUILD_JOB, feeds.rebuild_job)
     registry.register(feeds.TRIM_JOB, feeds.trim_job, every=feeds.TRIM_EVERY)
     registry.register(federation_publish.PUBLISH_JOB, federation_publish.publish)
-    registry.register(federation_publish.DELIVER_JOB, federation_publish.deliver)
+    registry.register(federation_publish.DELIVER_JOB, federation_publish.deliver, remote=True)
     for kind, handler in federation_inbox.JOBS.items():
-        registry.register(kind, handler)
+        registry.register(kind, handler, remote=True)
     return registry
 
 

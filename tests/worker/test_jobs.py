@@ -154,3 +154,34 @@ class _State:
     def __init__(self, ctx: JobContext):
         self.pubsub = ctx.pubsub
         self.db = ctx.db
+
+
+async def test_jobs_that_wait_on_other_servers_never_hold_up_local_work(
+    db: Database, ctx: JobContext, registry: Registry, calls: list[dict[str, Any]]
+) -> None:
+    """A backlog of deliveries to a dead server fills the remote lane; local jobs still run."""
+    import asyncio
+
+    stuck = asyncio.Event()
+
+    async def slow_delivery(_ctx: JobContext, _payload: dict[str, Any]) -> None:
+        await stuck.wait()
+
+    registry.register("test.deliver", slow_delivery, remote=True)
+    async with db.write() as session:
+        for n in range(10):  # older than the local job, and more than the lane's slots
+            await enqueue(session, "test.deliver", {"n": n})
+    async with db.write() as session:
+        await enqueue(session, "test.record", {"local": True})
+    worker = Worker(ctx, registry, concurrency=2, poll=0.05)
+    task = asyncio.create_task(worker.run())
+    try:
+        for _ in range(200):
+            if calls:
+                break
+            await asyncio.sleep(0.05)
+        assert calls == [{"local": True}]
+    finally:
+        stuck.set()
+        worker.stop()
+        await asyncio.wait_for(task, 10)

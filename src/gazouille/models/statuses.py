@@ -25,6 +25,14 @@ class Status(IdMixin, CreatedMixin, Base):
             postgresql_where=text("reblog_of_id IS NOT NULL"),
         ),
         Index("ix_statuses_in_reply_to_id", "in_reply_to_id"),
+        # Replies to an account (a new follow's feed backfill): partial, most posts are not replies.
+        Index(
+            "ix_statuses_in_reply_to_account",
+            "in_reply_to_account_id",
+            "id",
+            sqlite_where=text("in_reply_to_account_id IS NOT NULL"),
+            postgresql_where=text("in_reply_to_account_id IS NOT NULL"),
+        ),
         # The public timeline walks this in id order instead of sorting every public status.
         Index(
             "ix_statuses_public_timeline",

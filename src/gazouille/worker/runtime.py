@@ -13,7 +13,7 @@ import contextlib
 import logging
 import random
 import traceback
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -43,15 +43,27 @@ class JobContext:
 Handler = Callable[[JobContext, dict[str, Any]], Awaitable[None]]
 
 
+LOCAL_LANE = "local"
+# Jobs that wait on other servers (deliveries, fetches) run in a lane of their own, so a
+# backlog of slow or dead remote servers never delays local work (fan-out, notifications).
+REMOTE_LANE = "remote"
+
+
 class Registry:
     def __init__(self) -> None:
         self._handlers: dict[str, Handler] = {}
         self.periodic: dict[str, timedelta] = {}  # kind → period (worker/scheduler.py)
+        self.remote_kinds: set[str] = set()
 
-    def register(self, kind: str, handler: Handler, *, every: timedelta | None = None) -> None:
+    def register(
+        self, kind: str, handler: Handler, *, every: timedelta | None = None, remote: bool = False
+    ) -> None:
+        """``remote``: the handler talks to other servers (it runs in the remote lane)."""
         self._handlers[kind] = handler
         if every is not None:
             self.periodic[kind] = every
+        if remote:
+            self.remote_kinds.add(kind)
 
     def get(self, kind: str) -> Handler | None:
         return self._handlers.get(kind)
@@ -76,12 +88,24 @@ class ClaimedJob:
     max_attempts: int
 
 
-async def claim(db: Database, limit: int) -> list[ClaimedJob]:
+async def claim(
+    db: Database,
+    limit: int,
+    *,
+    only: Collection[str] | None = None,
+    exclude: Collection[str] | None = None,
+) -> list[ClaimedJob]:
+    """Claim up to ``limit`` due jobs, oldest first; of the kinds in ``only``, or of any kind
+    but those in ``exclude``."""
     now = clock.now()
     due = or_(
         and_(Job.state == "pending", Job.run_at <= now),
         and_(Job.state == "running", Job.locked_until < now),
     )
+    if only is not None:
+        due = and_(due, Job.kind.in_(list(only)))
+    if exclude:
+        due = and_(due, Job.kind.not_in(list(exclude)))
     candidates = (
         select(Job.id)
         .where(due)
@@ -172,7 +196,8 @@ async def purge_finished(db: Database, older_than: timedelta = timedelta(days=7)
 
 
 class Worker:
-    """Runs jobs with bounded concurrency; wakes on pub/sub or polls every ``poll`` seconds."""
+    """Runs jobs with bounded concurrency per lane (local work, and work that waits on other
+    servers); wakes on pub/sub or polls every ``poll`` seconds."""
 
     def __init__(
         self, ctx: JobContext, registry: Registry, *, concurrency: int = 4, poll: float = 2.0
@@ -183,11 +208,33 @@ class Worker:
         self.poll = poll
         self._wake = asyncio.Event()
         self._stopping = False
-        self._running: set[asyncio.Task[bool]] = set()
+        self._running: dict[str, set[asyncio.Task[bool]]] = {LOCAL_LANE: set(), REMOTE_LANE: set()}
 
     async def _listen(self) -> None:
         async for _ in self.ctx.pubsub.subscribe(JOBS_CHANNEL):
             self._wake.set()
+
+    async def _claim(self, lane: str) -> tuple[list[ClaimedJob], bool]:
+        """Claim for ``lane``'s free slots; also whether every slot was filled."""
+        free = self.concurrency - len(self._running[lane])
+        if free <= 0:
+            return [], False
+        remote = self.registry.remote_kinds
+        if lane == REMOTE_LANE and not remote:
+            return [], False
+        try:
+            if lane == REMOTE_LANE:
+                claimed = await claim(self.ctx.db, free, only=remote)
+            else:
+                claimed = await claim(self.ctx.db, free, exclude=remote)
+        except Exception:
+            log.exception("claiming jobs failed")
+            return [], False
+        for job in claimed:
+            task = asyncio.create_task(run_job(self.ctx, self.registry, job))
+            self._running[lane].add(task)
+            task.add_done_callback(self._task_done)
+        return claimed, len(claimed) == free
 
     async def run(self) -> None:
         listener = asyncio.create_task(self._listen())
@@ -197,34 +244,27 @@ class Worker:
             while not self._stopping:
                 # Cleared before claiming: a wake-up that arrives during the claim is kept.
                 self._wake.clear()
-                free = self.concurrency - len(self._running)
-                claimed: list[ClaimedJob] = []
-                if free > 0:
-                    try:
-                        claimed = await claim(self.ctx.db, free)
-                    except Exception:
-                        log.exception("claiming jobs failed")
-                for job in claimed:
-                    task = asyncio.create_task(run_job(self.ctx, self.registry, job))
-                    self._running.add(task)
-                    task.add_done_callback(self._task_done)
+                _, local_full = await self._claim(LOCAL_LANE)
+                _, remote_full = await self._claim(REMOTE_LANE)
                 await ticker.maybe_tick()
                 if clock.now() - purged_at > timedelta(hours=1):
                     purged_at = clock.now()
                     with contextlib.suppress(Exception):
                         await purge_finished(self.ctx.db)
-                if claimed and len(claimed) == free:
+                if local_full or remote_full:
                     await asyncio.sleep(0)
                     continue
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), self.poll)
         finally:
             listener.cancel()
-            if self._running:
-                await asyncio.gather(*self._running, return_exceptions=True)
+            running = [t for lane in self._running.values() for t in lane]
+            if running:
+                await asyncio.gather(*running, return_exceptions=True)
 
     def _task_done(self, task: asyncio.Task[bool]) -> None:
-        self._running.discard(task)
+        for lane in self._running.values():
+            lane.discard(task)
         self._wake.set()
 
     def stop(self) -> None:
