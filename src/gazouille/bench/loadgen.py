@@ -40,6 +40,11 @@ def percentiles(values: list[float]) -> dict[str, float]:
     }
 
 
+# No client-side deadline: a server that falls behind an open-loop schedule must show its
+# queue in the latencies, not crash the run (aiohttp's default is 5 minutes in total).
+NO_TIMEOUT = aiohttp.ClientTimeout(total=None)
+
+
 async def _send(session: aiohttp.ClientSession, base: str, request: dict[str, Any]) -> int:
     headers = {"Authorization": f"Bearer {request['token']}"} if request.get("token") else {}
     async with session.request(
@@ -61,7 +66,7 @@ async def closed_loop(
     deadline = time.perf_counter() + seconds
     connector = aiohttp.TCPConnector(limit=concurrency, force_close=False)
 
-    async with aiohttp.ClientSession(connector=connector) as session:
+    async with aiohttp.ClientSession(connector=connector, timeout=NO_TIMEOUT) as session:
 
         async def worker() -> None:
             nonlocal errors, counter
@@ -73,7 +78,7 @@ async def closed_loop(
                     status = await _send(session, base, request)
                     if status >= 400:
                         errors += 1
-                except aiohttp.ClientError:
+                except (aiohttp.ClientError, TimeoutError):
                     errors += 1
                 latencies.append((time.perf_counter() - start) * 1000)
 
@@ -98,7 +103,7 @@ async def open_loop(
     errors = 0
     total = int(rate * seconds)
     connector = aiohttp.TCPConnector(limit=512)
-    async with aiohttp.ClientSession(connector=connector) as session:
+    async with aiohttp.ClientSession(connector=connector, timeout=NO_TIMEOUT) as session:
         start = time.perf_counter()
 
         async def one(n: int) -> None:
@@ -111,7 +116,7 @@ async def open_loop(
                 status = await _send(session, base, requests[n % len(requests)])
                 if status >= 400:
                     errors += 1
-            except aiohttp.ClientError:
+            except (aiohttp.ClientError, TimeoutError):
                 errors += 1
             latencies.append((time.perf_counter() - scheduled) * 1000)
 
@@ -133,7 +138,7 @@ async def stream_delivery(
 ) -> dict[str, Any]:
     ws_base = base.replace("http://", "ws://", 1)
     connector = aiohttp.TCPConnector(limit=0)
-    async with aiohttp.ClientSession(connector=connector) as session:
+    async with aiohttp.ClientSession(connector=connector, timeout=NO_TIMEOUT) as session:
         sem = asyncio.Semaphore(50)
 
         async def connect(token: str) -> aiohttp.ClientWebSocketResponse | None:

@@ -97,11 +97,16 @@ def _charts(record: dict[str, Any], stem: Path) -> list[str]:
     fig.savefig(path, dpi=100)
     plt.close(fig)
     images.append(path.name)
+    sampled = {
+        key: sorted(result["open"]["samples_ms"])
+        for key, result in results.items()
+        if isinstance(result, dict) and "open" in result and result["open"].get("samples_ms")
+    }
+    if not sampled:  # a partial plan without open loops
+        return images
     fig, ax = plt.subplots(figsize=(7, 4))
-    for key, result in results.items():
-        if isinstance(result, dict) and "open" in result and result["open"].get("samples_ms"):
-            samples = sorted(result["open"]["samples_ms"])
-            ax.plot(samples, [i / len(samples) for i in range(len(samples))], label=key)
+    for key, samples in sampled.items():
+        ax.plot(samples, [i / len(samples) for i in range(len(samples))], label=key)
     ax.set_xscale("log")
     ax.set_xlabel("latency (ms, log scale)")
     ax.set_ylabel("fraction of requests")
@@ -115,6 +120,24 @@ def _charts(record: dict[str, Any], stem: Path) -> list[str]:
     return images
 
 
+def _measured(key: str, what: str, result: Any, floor: dict[str, Any]) -> str:
+    if not result or "skipped" in result:
+        raise KeyError(key)
+    if key.startswith("fanout"):
+        return f"{result['all_visible_s']:.2f} s (answer {result['post_answer_s'] * 1000:.0f} ms)"
+    if key == "streaming":
+        lat = result["latency_ms"]
+        return (
+            f"p50 {lat['p50']:.0f} ms, p99 {lat['p99']:.0f} ms, "
+            f"{result['received']}/{result['clients']} clients"
+        )
+    if what.endswith("throughput"):
+        ratio = _best(result) / max(_best(floor), 1)
+        return f"{_best(result):.0f} req/s ({ratio:.0%} of the floor)"
+    lat = result["open"]["latency_ms"]
+    return f"p95 {lat['p95']:.1f} ms, p99 {lat['p99']:.1f} ms"
+
+
 def write_report(record: dict[str, Any], stem: Path) -> str:
     results = record["results"]
     floor = results.get("floor", {})
@@ -123,7 +146,8 @@ def write_report(record: dict[str, Any], stem: Path) -> str:
         + (" (quick check, not a measurement)" if record["quick"] else ""),
         "",
         f"Dataset: {record['dataset']}. CPUs: {record['cpus']}. "
-        f"Server processes: {record.get('workers', 1)}.",
+        f"Server processes: {record.get('workers', 1)}."
+        + (f" Note: {record['note']}." if record.get("note") else ""),
         "",
         "## Goals",
         "",
@@ -132,28 +156,12 @@ def write_report(record: dict[str, Any], stem: Path) -> str:
     ]
     for key, what, target, check in GOALS:
         result = results.get(key)
-        if not result or "skipped" in result:
+        try:
+            measured, met = _measured(key, what, result, floor), check(result, floor)
+        except (KeyError, TypeError):  # not in this run (a partial plan, a failed phase)
             lines.append(f"| {what} | {target} | not measured | – |")
             continue
-        if key.startswith("fanout"):
-            measured = (
-                f"{result['all_visible_s']:.2f} s (answer {result['post_answer_s'] * 1000:.0f} ms)"
-            )
-        elif key == "streaming":
-            lat = result["latency_ms"]
-            measured = (
-                f"p50 {lat['p50']:.0f} ms, p99 {lat['p99']:.0f} ms, "
-                f"{result['received']}/{result['clients']} clients"
-            )
-        elif what.endswith("throughput"):
-            ratio = _best(result) / max(_best(floor), 1)
-            measured = f"{_best(result):.0f} req/s ({ratio:.0%} of the floor)"
-        else:
-            lat = result["open"]["latency_ms"]
-            measured = f"p95 {lat['p95']:.1f} ms, p99 {lat['p99']:.1f} ms"
-        lines.append(
-            f"| {what} | {target} | {measured} | {'yes' if check(result, floor) else 'NO'} |"
-        )
+        lines.append(f"| {what} | {target} | {measured} | {'yes' if met else 'NO'} |")
     memory = results.get("memory_end_mb")
     if memory is not None:
         met = "yes" if memory < 300 else "NO"
