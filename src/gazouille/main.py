@@ -32,6 +32,7 @@ from gazouille.domains.search import tasks as search_tasks
 from gazouille.domains.streaming import events as streaming_events
 from gazouille.domains.trends import tasks as trend_tasks
 from gazouille.federation import app as federation_app
+from gazouille.federation import housekeeping as federation_housekeeping
 from gazouille.federation import inbox as federation_inbox
 from gazouille.federation import publish as federation_publish
 from gazouille.federation.clients import close_pools as close_federation_pools
@@ -63,6 +64,11 @@ def build_registry() -> Registry:
     registry.register(federation_publish.DELIVER_JOB, federation_publish.deliver, remote=True)
     for kind, handler in federation_inbox.JOBS.items():
         registry.register(kind, handler, remote=True)
+    registry.register(
+        federation_housekeeping.PURGE_JOB,
+        federation_housekeeping.purge_inbox,
+        every=federation_housekeeping.EVERY,
+    )
     return registry
 
 

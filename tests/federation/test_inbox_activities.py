@@ -316,3 +316,19 @@ async def test_media_and_reports_rejected_by_a_domain_block(
     mine = await api.post_status(alice, "report me")
     await fedi.deliver(load("mastodon/flag", status=mine["uri"]), instance)
     assert await rows(fedi, Report) == []
+
+
+async def test_a_follow_from_a_silenced_account_is_a_request(
+    fedi: Fedi, api: Api, alice: str
+) -> None:
+    marie = fedi.peer()
+    stored = await Remote(fedi.db).account("https://mastodon.example/users/marie")
+    assert stored is not None
+    async with fedi.db.write() as session:
+        account = await session.get(Account, stored.id)
+        assert account is not None
+        account.silenced_at = account.created_at
+    await fedi.deliver(load("mastodon/follow"), marie)
+    assert await rows(fedi, Follow) == []
+    requests = (await api.get("/api/v1/follow_requests", alice)).json()
+    assert [a["acct"] for a in requests] == ["marie@mastodon.example"]

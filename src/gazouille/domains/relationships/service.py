@@ -105,7 +105,9 @@ async def follow(
         "languages": _languages(options.languages),
         "uri": options.uri,
     }
-    if target.locked or federation.asks_remote(actor, target):
+    # As in Mastodon, an account of a silenced domain may only ask.
+    needs_approval = target.locked or (actor.silenced_at is not None and target.is_local)
+    if needs_approval or federation.asks_remote(actor, target):
         request = FollowRequest(**values)
         session.add(request)
         await session.flush()
