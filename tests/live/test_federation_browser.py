@@ -31,7 +31,8 @@ if not os.path.exists(CHROMIUM):
         allow_module_level=True,
     )
 
-from tests.web.test_browser import ARGS  # noqa: E402  (after the skips: it skips likewise)
+# After the skips (it skips likewise); its module-scoped Chromium serves here too.
+from tests.web.test_browser import browser  # noqa: E402, F401
 
 playwright_api.expect.set_options(timeout=EXPECT_MS)
 
@@ -40,16 +41,6 @@ playwright_api.expect.set_options(timeout=EXPECT_MS)
 def instances(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Instance, Instance]]:
     with two_instances(tmp_path_factory, "fed-web") as pair:
         yield pair
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with playwright_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 def reload_until(page: Any, found: Callable[[], bool], what: str) -> None:
@@ -63,7 +54,8 @@ def reload_until(page: Any, found: Callable[[], bool], what: str) -> None:
 
 
 def test_following_a_remote_account_in_the_browser(
-    instances: tuple[Instance, Instance], browser: Any
+    instances: tuple[Instance, Instance],
+    browser: Any,  # noqa: F811
 ) -> None:
     a, b = instances
     context = browser.new_context(viewport={"width": 1280, "height": 900})
