@@ -5,7 +5,6 @@ delivery succeeds or it sends us anything (``mark_alive``)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select, update
@@ -124,44 +123,3 @@ async def next_probe_at(session: AsyncSession, domain: str) -> datetime:
         select(Instance.last_failure_at).where(Instance.domain == normalize(domain))
     )
     return (last or clock.now()) + PROBE_EVERY
-
-
-@dataclass
-class InstanceHealth:
-    domain: str
-    first_seen_at: datetime
-    last_success_at: datetime | None
-    last_failure_at: datetime | None
-    failures: int
-    unavailable_since: datetime | None
-    last_error: str | None
-    software: str | None
-    software_version: str | None
-
-    @property
-    def available(self) -> bool:
-        return self.unavailable_since is None
-
-
-async def list_instances(
-    session: AsyncSession, *, only_unavailable: bool = False, limit: int = 200, offset: int = 0
-) -> list[InstanceHealth]:
-    """Known instances for the admin, failing ones first, then by domain."""
-    stmt = select(Instance)
-    if only_unavailable:
-        stmt = stmt.where(Instance.unavailable_since.is_not(None))
-    stmt = stmt.order_by(Instance.failures.desc(), Instance.domain).limit(limit).offset(offset)
-    return [
-        InstanceHealth(
-            domain=i.domain,
-            first_seen_at=i.first_seen_at,
-            last_success_at=i.last_success_at,
-            last_failure_at=i.last_failure_at,
-            failures=i.failures,
-            unavailable_since=i.unavailable_since,
-            last_error=i.last_error,
-            software=i.software,
-            software_version=i.software_version,
-        )
-        for i in (await session.execute(stmt)).scalars()
-    ]
