@@ -201,7 +201,7 @@ def _profile_json(account: Account) -> dict[str, Any]:
             {
                 "name": f["name"],
                 # A remote account's values are HTML already (sanitized when received).
-                "value": render_inline(f["value"]) if account.is_local else f["value"],
+                "value": render_inline(f["value"]) if account.domain is None else f["value"],
                 "verified_at": f.get("verified_at"),
             }
             for f in account.fields or []

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
@@ -50,6 +50,21 @@ class UTCDateTime(TypeDecorator[datetime]):
 
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         return None if value is None else as_utc(value)
+
+    def result_processor(self, dialect: Dialect, coltype: Any) -> Callable[[Any], Any] | None:
+        if dialect.name != "sqlite":
+            return super().result_processor(dialect, coltype)
+
+        # SQLite returns the stored text: parsed here in one C call rather than through
+        # SQLAlchemy's regular expression and then ``as_utc`` (a page reads hundreds).
+        def parse(value: Any) -> datetime | None:
+            if value is None:
+                return None
+            if isinstance(value, str):
+                return datetime.fromisoformat(value).replace(tzinfo=UTC)
+            return as_utc(value)
+
+        return parse
 
 
 class _InlineConnection(aiosqlite.Connection):
@@ -156,6 +171,17 @@ class Database:
         await self.write_engine.dispose()
         if self.read_engine is not self.write_engine:
             await self.read_engine.dispose()
+
+
+async def core_rows(
+    session: AsyncSession, statement: Any, params: dict[str, Any] | None = None
+) -> Sequence[Any]:
+    """The rows (``Row`` objects) of a Core statement (plain columns, no ORM entities),
+    run on the session's connection and transaction but outside the ORM's execution path,
+    which costs about a third more per statement for nothing when no ORM objects are built.
+    Hot read paths only."""
+    connection = await session.connection()
+    return (await connection.execute(statement, params)).all()
 
 
 def after_commit(session: AsyncSession, callback: AfterCommit) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
-from gazouille.api.auth import optional_viewer, require_viewer, state
+from gazouille.api.auth import optional_viewer, state, viewer_session
 from gazouille.api.common import page_params, render_statuses
 from gazouille.api.params import read_params
 from gazouille.api.responses import JSON, paged
@@ -15,9 +15,8 @@ router = APIRouter()
 
 @router.get("/api/v1/timelines/home")
 async def home(request: Request) -> JSON:
-    viewer = await require_viewer(request, "read:statuses")
-    params = await read_params(request)
-    async with state(request).db.read() as session:
+    async with viewer_session(request, "read:statuses") as (viewer, session):
+        params = await read_params(request)
         rows = await timelines.home(session, viewer.account.id, page_params(params))
         items = await render_statuses(session, viewer.account.id, rows, context="home")
     return paged(request, items, [r.id for r in rows])

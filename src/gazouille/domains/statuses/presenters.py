@@ -16,6 +16,7 @@ from sqlalchemy import BigInteger, String, bindparam, literal, or_, select, unio
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gazouille.core import clock
+from gazouille.core.db import core_rows
 from gazouille.domains.cards.service import cards_of
 from gazouille.domains.filters.matching import FilterMatch, apply_filters
 from gazouille.domains.media.presenters import media_of_statuses
@@ -83,12 +84,11 @@ async def present_statuses(
     the viewer's ``hide`` filters of that context leave statuses out of it."""
     if not statuses:
         return []
-    by_id: dict[int, Status] = {s.id: s for s in statuses}
+    # ORM statuses or Core rows of the statuses table (the same attributes).
+    by_id: dict[int, Any] = {s.id: s for s in statuses}
     missing = {s.reblog_of_id for s in statuses if s.reblog_of_id and s.reblog_of_id not in by_id}
     if missing:
-        for original in (
-            await session.execute(select(Status).where(Status.id.in_(missing)))
-        ).scalars():
+        for original in await core_rows(session, _STATUS_ROWS, {"ids": list(missing)}):
             by_id[original.id] = original
     quote_ids = {s.quote_id for s in by_id.values() if s.quote_id}
     if quote_ids - set(by_id):
@@ -112,8 +112,8 @@ async def present_statuses(
     account_ids = {s.account_id for s in by_id.values()}
     for found in mention_ids.values():
         account_ids.update(found)
-    accounts = {
-        a.id: a for a in (await session.execute(_ACCOUNTS, {"ids": list(account_ids)})).scalars()
+    accounts: dict[int, Any] = {
+        a.id: a for a in await core_rows(session, _ACCOUNTS, {"ids": list(account_ids)})
     }
     app_ids = {
         s.application_id for s in by_id.values() if s.application_id and s.account_id == viewer_id
@@ -198,7 +198,7 @@ async def _load_details(
     tags: dict[int, list[Tag]],
 ) -> None:
     """Mentioned account ids and tags of ``status_ids``, in two queries."""
-    for status_id, account_id in (await session.execute(_MENTIONS, {"ids": status_ids})).all():
+    for status_id, account_id in await core_rows(session, _MENTIONS, {"ids": status_ids}):
         mention_ids.setdefault(status_id, []).append(account_id)
     for status_id, tag in (await session.execute(_TAGS, {"ids": status_ids})).all():
         tags.setdefault(status_id, []).append(tag)
@@ -234,7 +234,7 @@ async def _viewer_flags(
         "p": flags.pinned,
         "m": flags.muted,
     }
-    for kind, row_id in (await session.execute(_viewer_flags_statement(), params)).all():
+    for kind, row_id in await core_rows(session, _viewer_flags_statement(), params):
         if kind == "x":
             flags.has_filters = True
         elif row_id is not None:
@@ -277,7 +277,10 @@ def _viewer_flags_statement() -> Any:
 
 
 _IDS: Any = bindparam("ids", expanding=True)
-_ACCOUNTS = select(Account).where(Account.id.in_(_IDS))
+# Rows rather than ORM objects (the serializers only read columns): building an ORM object
+# per row cost more than the query on a page of 20.
+_ACCOUNTS = select(Account.__table__).where(Account.id.in_(_IDS))
+_STATUS_ROWS = select(Status.__table__).where(Status.id.in_(_IDS))
 _MENTIONS = select(Mention.status_id, Mention.account_id).where(Mention.status_id.in_(_IDS))
 _TAGS = (
     select(StatusTag.status_id, Tag)
