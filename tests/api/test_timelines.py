@@ -99,3 +99,37 @@ async def test_timelines_take_a_fixed_number_of_queries(
     large = await count()
     assert large == small, (small, large)
     assert small <= 15  # token, feed (2), rule check, presenter (up to 10), filters
+
+
+async def test_home_exclusions_apply_as_soon_as_the_viewer_has_some(
+    api: Api, alice: str, bob: str, carol: str
+) -> None:
+    """The home rule's statement is chosen by the kinds of exclusion the viewer has (none at
+    first): each kind, once added, must hide at once what it hides."""
+    b, c = await api.me(bob), await api.me(carol)
+    await api.follow(alice, b["id"])
+    await api.follow(alice, c["id"])
+    bob_post = await api.post_status(bob, "bob speaks")
+    carol_post = await api.post_status(carol, "carol speaks")
+    mentions_bob = await api.post_status(carol, "hello @bob")
+
+    async def home() -> list[str]:
+        return [s["id"] for s in (await api.get("/api/v1/timelines/home", alice)).json()]
+
+    assert await home() == [mentions_bob["id"], carol_post["id"], bob_post["id"]]
+    # A mute hides the author's posts and the posts that mention the muted account.
+    await api.post(f"/api/v1/accounts/{b['id']}/mute", alice)
+    assert await home() == [carol_post["id"]]
+    await api.post(f"/api/v1/accounts/{b['id']}/unmute", alice)
+    assert await home() == [mentions_bob["id"], carol_post["id"], bob_post["id"]]
+    # Being blocked by an author hides their posts too.
+    await api.post(f"/api/v1/accounts/{(await api.me(alice))['id']}/block", carol)
+    assert await home() == [bob_post["id"]]
+    await api.post(f"/api/v1/accounts/{(await api.me(alice))['id']}/unblock", carol)
+    await api.follow(alice, c["id"])
+    # An exclusive list takes its members off the home timeline.
+    listed = (
+        await api.post("/api/v1/lists", alice, json={"title": "bob", "exclusive": True})
+    ).json()
+    await api.post(f"/api/v1/lists/{listed['id']}/accounts", alice, json={"account_ids": [b["id"]]})
+    assert await home() == [mentions_bob["id"], carol_post["id"]]
