@@ -104,10 +104,25 @@ async def viewer_session(
     """``require_viewer`` and a read session in one: the token is read in the transaction
     the endpoint then reads its page with, so a request costs one session and one
     ``BEGIN`` instead of two (measured: about a quarter of a millisecond on a home page)."""
+    async with _token_session(request) as session:
+        yield await require_viewer(request, scope), session
+
+
+@asynccontextmanager
+async def optional_viewer_session(
+    request: Request, scope: str
+) -> AsyncIterator[tuple[Viewer | None, AsyncSession]]:
+    """``optional_viewer`` and a read session in one (see ``viewer_session``)."""
+    async with _token_session(request) as session:
+        yield await optional_viewer(request, scope), session
+
+
+@asynccontextmanager
+async def _token_session(request: Request) -> AsyncIterator[AsyncSession]:
     async with state(request).db.read() as session:
         if "token_info" not in request.scope:
             await _load_token_info(request, session)
-        yield await require_viewer(request, scope), session
+        yield session
 
 
 async def require_app_token(request: Request, scope: str = "read") -> TokenInfo:

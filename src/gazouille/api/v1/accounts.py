@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
-from gazouille.api.auth import optional_viewer, require_app_token, require_viewer, state
+from gazouille.api.auth import (
+    optional_viewer,
+    optional_viewer_session,
+    require_app_token,
+    require_viewer,
+    state,
+)
 from gazouille.api.common import (
     access_account,
     page_params,
@@ -178,16 +184,15 @@ async def get_account(request: Request, account_id: str) -> JSON:
 
 @router.get("/api/v1/accounts/{account_id}/statuses")
 async def get_account_statuses(request: Request, account_id: str) -> JSON:
-    viewer = await optional_viewer(request, "read:statuses")
-    params = await read_params(request)
-    flt = AccountStatusesFilter(
-        exclude_replies=bool(params.get_bool("exclude_replies", False)),
-        exclude_reblogs=bool(params.get_bool("exclude_reblogs", False)),
-        only_media=bool(params.get_bool("only_media", False)),
-        pinned=bool(params.get_bool("pinned", False)),
-    )
-    viewer_id = viewer.account.id if viewer else None
-    async with state(request).db.read() as session:
+    async with optional_viewer_session(request, "read:statuses") as (viewer, session):
+        params = await read_params(request)
+        flt = AccountStatusesFilter(
+            exclude_replies=bool(params.get_bool("exclude_replies", False)),
+            exclude_reblogs=bool(params.get_bool("exclude_reblogs", False)),
+            only_media=bool(params.get_bool("only_media", False)),
+            pinned=bool(params.get_bool("pinned", False)),
+        )
+        viewer_id = viewer.account.id if viewer else None
         account = await access_account(session, _id(account_id))
         rows = await account_statuses(session, viewer_id, account, page_params(params), flt)
         items = await render_statuses(session, viewer_id, rows, context="account")

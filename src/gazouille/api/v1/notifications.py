@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gazouille.api.auth import require_viewer, state
+from gazouille.api.auth import require_viewer, state, viewer_session
 from gazouille.api.common import page_params
 from gazouille.api.params import Params, read_params
 from gazouille.api.responses import JSON, paged
@@ -41,9 +41,8 @@ async def _render(
 
 @router.get("/api/v1/notifications")
 async def list_notifications(request: Request) -> JSON:
-    viewer = await require_viewer(request, "read:notifications")
-    params = await read_params(request)
-    async with state(request).db.read() as session:
+    async with viewer_session(request, "read:notifications") as (viewer, session):
+        params = await read_params(request)
         flt = notification_filter(params)
         rows = await notifications.list_notifications(
             session,

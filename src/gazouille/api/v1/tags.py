@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gazouille.api.auth import optional_viewer, require_viewer, state
+from gazouille.api.auth import optional_viewer, optional_viewer_session, require_viewer, state
 from gazouille.api.common import access_account, page_params, render_statuses
 from gazouille.api.params import read_params
 from gazouille.api.responses import JSON, paged
@@ -30,20 +30,19 @@ async def render_tags(
 
 @router.get("/api/v1/timelines/tag/{hashtag}")
 async def timeline(request: Request, hashtag: str) -> JSON:
-    viewer = await optional_viewer(request, "read:statuses")
-    params = await read_params(request)
-    viewer_id = viewer.account.id if viewer else None
-    wanted = TagFilter(
-        name=tags.clean_name(hashtag),
-        any=params.get_strs("any"),
-        all=params.get_strs("all"),
-        none=params.get_strs("none"),
-        local=bool(params.get_bool("local", False)),
-        remote=bool(params.get_bool("remote", False)),
-        only_media=bool(params.get_bool("only_media", False)),
-        viewer_id=viewer_id,
-    )
-    async with state(request).db.read() as session:
+    async with optional_viewer_session(request, "read:statuses") as (viewer, session):
+        params = await read_params(request)
+        viewer_id = viewer.account.id if viewer else None
+        wanted = TagFilter(
+            name=tags.clean_name(hashtag),
+            any=params.get_strs("any"),
+            all=params.get_strs("all"),
+            none=params.get_strs("none"),
+            local=bool(params.get_bool("local", False)),
+            remote=bool(params.get_bool("remote", False)),
+            only_media=bool(params.get_bool("only_media", False)),
+            viewer_id=viewer_id,
+        )
         rows = await tag_timeline(session, wanted, page_params(params))
         items = await render_statuses(session, viewer_id, rows, context="public")
     return paged(request, items, [r.id for r in rows])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
-from gazouille.api.auth import optional_viewer, state, viewer_session
+from gazouille.api.auth import optional_viewer_session, viewer_session
 from gazouille.api.common import page_params, render_statuses
 from gazouille.api.params import read_params
 from gazouille.api.responses import JSON, paged
@@ -24,10 +24,9 @@ async def home(request: Request) -> JSON:
 
 @router.get("/api/v1/timelines/public")
 async def public(request: Request) -> JSON:
-    viewer = await optional_viewer(request, "read:statuses")
-    params = await read_params(request)
-    viewer_id = viewer.account.id if viewer else None
-    async with state(request).db.read() as session:
+    async with optional_viewer_session(request, "read:statuses") as (viewer, session):
+        params = await read_params(request)
+        viewer_id = viewer.account.id if viewer else None
         rows = await timelines.public(
             session,
             page_params(params),
