@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gazouille.core import clock
 from gazouille.core.db import core_rows
+from gazouille.core.sql import in_ids
 from gazouille.domains.cards.service import cards_of
 from gazouille.domains.filters.matching import FilterMatch, apply_filters
 from gazouille.domains.media.presenters import media_of_statuses
@@ -246,28 +247,27 @@ async def _viewer_flags(
 def _viewer_flags_statement() -> Any:
     """Built once (building the clause costs more than running it), run with parameters."""
     viewer = bindparam("viewer", type_=BigInteger())
-    ids: Any = bindparam("ids", expanding=True)
 
     def kind(letter: str) -> Any:
         return literal(letter, String()).label("kind")
 
     return union_all(
         select(kind("f"), Favourite.status_id.label("id")).where(
-            Favourite.account_id == viewer, Favourite.status_id.in_(ids)
+            Favourite.account_id == viewer, in_ids(Favourite.status_id, "ids")
         ),
         select(kind("r"), Status.reblog_of_id).where(
-            Status.account_id == viewer, Status.reblog_of_id.in_(ids)
+            Status.account_id == viewer, in_ids(Status.reblog_of_id, "ids")
         ),
         select(kind("b"), Bookmark.status_id).where(
-            Bookmark.account_id == viewer, Bookmark.status_id.in_(ids)
+            Bookmark.account_id == viewer, in_ids(Bookmark.status_id, "ids")
         ),
         select(kind("p"), StatusPin.status_id).where(
             StatusPin.account_id == viewer,
-            StatusPin.status_id.in_(bindparam("own", expanding=True)),
+            in_ids(StatusPin.status_id, "own"),
         ),
         select(kind("m"), ConversationMute.thread_root_id).where(
             ConversationMute.account_id == viewer,
-            ConversationMute.thread_root_id.in_(bindparam("roots", expanding=True)),
+            in_ids(ConversationMute.thread_root_id, "roots"),
         ),
         select(kind("x"), Filter.id).where(
             Filter.account_id == viewer,
@@ -276,15 +276,14 @@ def _viewer_flags_statement() -> Any:
     )
 
 
-_IDS: Any = bindparam("ids", expanding=True)
 # Rows rather than ORM objects (the serializers only read columns): building an ORM object
 # per row cost more than the query on a page of 20.
-_ACCOUNTS = select(Account.__table__).where(Account.id.in_(_IDS))
-_STATUS_ROWS = select(Status.__table__).where(Status.id.in_(_IDS))
-_MENTIONS = select(Mention.status_id, Mention.account_id).where(Mention.status_id.in_(_IDS))
+_ACCOUNTS = select(Account.__table__).where(in_ids(Account.id, "ids"))
+_STATUS_ROWS = select(Status.__table__).where(in_ids(Status.id, "ids"))
+_MENTIONS = select(Mention.status_id, Mention.account_id).where(in_ids(Mention.status_id, "ids"))
 _TAGS = (
     select(StatusTag.status_id, Tag)
     .join(Tag, Tag.id == StatusTag.tag_id)
-    .where(StatusTag.status_id.in_(_IDS))
+    .where(in_ids(StatusTag.status_id, "ids"))
     .order_by(Tag.id)
 )

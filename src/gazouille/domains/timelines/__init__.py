@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gazouille.core.db import core_rows
 from gazouille.core.pagination import PageParams, newest_first, paginate
+from gazouille.core.sql import in_ids
 from gazouille.domains.accounts.limits import author_limited
 from gazouille.domains.feeds import service as feeds
 from gazouille.domains.relationships import exclusions
@@ -54,7 +55,7 @@ def _rule_check(*, ascending: bool, kinds: exclusions.Kinds) -> Any:
     order = Status.id.asc() if ascending else Status.id.desc()
     return (
         select(Status.__table__)
-        .where(Status.id.in_(bindparam("candidates", expanding=True)), home_rule(viewer, kinds))
+        .where(in_ids(Status.id, "candidates"), home_rule(viewer, kinds))
         .order_by(order)
         .limit(bindparam("limit", type_=Integer()))
     )
