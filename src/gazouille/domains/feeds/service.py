@@ -18,11 +18,22 @@ from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
-from sqlalchemy import BigInteger, Integer, bindparam, delete, func, literal, select, union_all
+from sqlalchemy import (
+    BigInteger,
+    Integer,
+    and_,
+    bindparam,
+    delete,
+    func,
+    literal,
+    select,
+    union_all,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gazouille.core import clock
 from gazouille.core.db import insert_from_select_ignore, insert_ignore
+from gazouille.core.ids import id_floor
 from gazouille.core.pagination import PageParams, paginate
 from gazouille.domains.timelines.rules import home_rule
 from gazouille.models import Account, Follow, Status, StatusTag, TagFollow
@@ -41,6 +52,7 @@ REBUILD_JOB = "feeds.rebuild"
 TRIM_JOB = "feeds.trim"
 TRIM_EVERY = timedelta(hours=1)
 COLUMNS = ["account_id", "status_id"]
+REBUILD_FIRST_SPAN = timedelta(hours=6)  # of the first id window a rebuild looks at
 
 
 async def start_feed(session: AsyncSession, account_id: int) -> None:
@@ -251,22 +263,76 @@ def _candidates_statement(max_id: bool, since_id: bool, min_id: bool) -> Any:
 
 
 async def rebuild(session: AsyncSession, account_id: int) -> None:
-    """Fill a feed from the read-time rule (its newest ``CAP`` statuses), then mark it
-    built."""
-    rows = (
-        select(literal(account_id), Status.id)
-        .where(home_rule(account_id))
-        .order_by(Status.id.desc())
-        .limit(CAP)
-    )
+    """Fill a feed with its newest ``CAP`` statuses by the home rule, then mark it built."""
+    newest = await newest_in_home(session, account_id)
     await session.execute(delete(HomeFeedEntry).where(HomeFeedEntry.account_id == account_id))
-    await insert_from_select_ignore(session, HomeFeedEntry, COLUMNS, rows)
+    if newest:
+        rows = select(literal(account_id), Status.id).where(Status.id.in_(newest))
+        await insert_from_select_ignore(session, HomeFeedEntry, COLUMNS, rows)
     state = await session.get(FeedState, account_id)
     if state is None:
         session.add(FeedState(account_id=account_id, active_at=clock.now(), built_at=clock.now()))
     else:
         state.built_at = clock.now()
     await session.flush()
+
+
+async def newest_in_home(session: AsyncSession, viewer_id: int) -> list[int]:
+    """The ids of the newest ``CAP`` statuses ``home_rule(viewer_id)`` shows, newest first:
+    exactly the rule over every status, without walking every status.
+
+    Every status the rule shows is the viewer's own, a followed account's or one with a
+    followed hashtag. So, going back in time in id windows, each window's candidates come
+    from those sources along indexes (``statuses(account_id, id)``, ``status_tags(tag_id,
+    status_id)``) and the rule is applied to them only. All candidates of a window are
+    judged, so once ``CAP`` statuses passed, nothing older can be among the newest ``CAP``.
+    A window's span is guessed from the rate of the statuses found so far: a few windows,
+    whatever the account follows; an account following thousands stops in the first."""
+    newest = await session.scalar(select(func.max(Status.id)))
+    if newest is None:
+        return []
+    top = min(int(newest), id_floor(clock.now()))  # a remote clock may run ahead
+    span = int(REBUILD_FIRST_SPAN.total_seconds() * 1000) << 16  # ids: milliseconds << 16
+    found: list[int] = []
+    upper: int | None = None  # the first window is open upwards (ids from the future)
+    while True:
+        lower = max(0, top - span)
+        params = {"viewer": viewer_id, "lower": lower, "upper": upper, "limit": CAP - len(found)}
+        statement = _window_statement(bounded=upper is not None)
+        found += (await session.execute(statement, params)).scalars()
+        if len(found) >= CAP or lower == 0:
+            return found
+        upper = lower
+        span *= min(16, max(2, CAP * 3 // 2 // max(1, len(found))))
+
+
+@cache
+def _window_statement(bounded: bool) -> Any:
+    """The statuses of one id window that the home rule shows, newest first; built once."""
+    viewer = bindparam("viewer", type_=BigInteger())
+
+    def window(column: Any) -> Any:
+        lower = column >= bindparam("lower", type_=BigInteger())
+        return and_(lower, column < bindparam("upper", type_=BigInteger())) if bounded else lower
+
+    own = select(Status.id).where(Status.account_id == viewer, window(Status.id)).correlate(None)
+    followed = (
+        select(Status.id)
+        .join(Follow, Follow.target_account_id == Status.account_id)
+        .where(Follow.account_id == viewer, window(Status.id))
+        .correlate(None)
+    )
+    tagged = (
+        select(StatusTag.status_id)
+        .join(TagFollow, TagFollow.tag_id == StatusTag.tag_id)
+        .where(TagFollow.account_id == viewer, window(StatusTag.status_id))
+    )
+    return (
+        select(Status.id)
+        .where(Status.id.in_(union_all(own, followed, tagged)), home_rule(viewer))
+        .order_by(Status.id.desc())
+        .limit(bindparam("limit", type_=Integer()))
+    )
 
 
 async def rebuild_job(ctx: JobContext, payload: dict[str, Any]) -> None:
