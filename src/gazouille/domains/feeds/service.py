@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
@@ -32,9 +33,10 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gazouille.core import clock
-from gazouille.core.db import insert_from_select_ignore, insert_ignore
+from gazouille.core.db import core_rows, insert_from_select_ignore, insert_ignore
 from gazouille.core.ids import id_floor
 from gazouille.core.pagination import PageParams, paginate
+from gazouille.domains.relationships import exclusions
 from gazouille.domains.timelines.rules import home_rule
 from gazouille.models import Account, Follow, Status, StatusTag, TagFollow
 from gazouille.models.feeds import FeedState, HomeFeedEntry
@@ -188,12 +190,22 @@ async def unfollowed(session: AsyncSession, follower_id: int, target_id: int) ->
     )
 
 
+@dataclass
+class Candidates:
+    """What the feed offers a page: status ids newest first (a few more than the page: the
+    live rule may still drop some), and the viewer's kinds of exclusion, read with them, to
+    choose the rule's statement."""
+
+    ids: list[int]
+    kinds: exclusions.Kinds
+
+
 async def candidate_ids(
     session: AsyncSession, viewer_id: int, page: PageParams
-) -> list[int] | None:
-    """Ids of the statuses that may make the page, newest first (a few more than the page:
-    the live rule may still drop some), or None when the feed cannot answer this page.
-    One query: the feed's state, its entries and the followed celebrities' statuses."""
+) -> Candidates | None:
+    """The page's ``Candidates``, or None when the feed cannot answer this page. One query:
+    the feed's state with the viewer's kinds of exclusion, its entries and the followed
+    celebrities' statuses."""
     limit = page.limit * 2
     params = {
         "viewer": viewer_id,
@@ -204,8 +216,9 @@ async def candidate_ids(
         "celebrity": CELEBRITY_FOLLOWERS,
     }
     shape = (page.max_id is not None, page.since_id is not None, page.min_id is not None)
-    rows = (await session.execute(_candidates_statement(*shape), params)).all()
-    if not any(source == _BUILT for _, source in rows):
+    rows = await core_rows(session, _candidates_statement(*shape), params)
+    built = [value for value, source in rows if source == _BUILT]
+    if not built:
         return None
     from_feed = sum(1 for _, source in rows if source == _FEED)
     if page.min_id is None and page.max_id is not None and from_feed < limit:
@@ -218,7 +231,7 @@ async def candidate_ids(
         if (total or 0) >= CAP:
             return None
     ids = sorted({i for i, source in rows if source != _BUILT}, reverse=page.min_id is None)
-    return ids[:limit]
+    return Candidates(ids[:limit], exclusions.Kinds.from_mask(int(built[0])))
 
 
 _BUILT, _FEED, _MERGED = 2, 1, 0
@@ -236,8 +249,9 @@ def _candidates_statement(max_id: bool, since_id: bool, min_id: bool) -> Any:
         "min_id": bindparam("min_id", type_=BigInteger()) if min_id else None,
     }
     shape = PageParams(**cursors)  # parameters in place of values: paginate() only compares
+    # The state's row carries the viewer's kinds of exclusion in its id column.
     built = select(
-        literal(0, BigInteger()).label("id"), literal(_BUILT, Integer()).label("source")
+        exclusions.kinds_mask(viewer).label("id"), literal(_BUILT, Integer()).label("source")
     ).where(FeedState.account_id == viewer, FeedState.built_at.is_not(None))
     feed = paginate(
         select(HomeFeedEntry.status_id.label("id")).where(HomeFeedEntry.account_id == viewer),
@@ -293,12 +307,13 @@ async def newest_in_home(session: AsyncSession, viewer_id: int) -> list[int]:
         return []
     top = min(int(newest), id_floor(clock.now()))  # a remote clock may run ahead
     span = int(REBUILD_FIRST_SPAN.total_seconds() * 1000) << 16  # ids: milliseconds << 16
+    kinds = await exclusions.kinds_of(session, viewer_id)
     found: list[int] = []
     upper: int | None = None  # the first window is open upwards (ids from the future)
     while True:
         lower = max(0, top - span)
         params = {"viewer": viewer_id, "lower": lower, "upper": upper, "limit": CAP - len(found)}
-        statement = _window_statement(bounded=upper is not None)
+        statement = _window_statement(bounded=upper is not None, kinds=kinds)
         found += (await session.execute(statement, params)).scalars()
         if len(found) >= CAP or lower == 0:
             return found
@@ -307,7 +322,7 @@ async def newest_in_home(session: AsyncSession, viewer_id: int) -> list[int]:
 
 
 @cache
-def _window_statement(bounded: bool) -> Any:
+def _window_statement(bounded: bool, kinds: exclusions.Kinds) -> Any:
     """The statuses of one id window that the home rule shows, newest first; built once."""
     viewer = bindparam("viewer", type_=BigInteger())
 
@@ -329,7 +344,7 @@ def _window_statement(bounded: bool) -> Any:
     )
     return (
         select(Status.id)
-        .where(Status.id.in_(union_all(own, followed, tagged)), home_rule(viewer))
+        .where(Status.id.in_(union_all(own, followed, tagged)), home_rule(viewer, kinds))
         .order_by(Status.id.desc())
         .limit(bindparam("limit", type_=Integer()))
     )

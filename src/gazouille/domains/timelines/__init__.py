@@ -35,11 +35,10 @@ async def home(session: AsyncSession, viewer_id: int, page: PageParams) -> list[
     candidates = await feeds.candidate_ids(session, viewer_id, page)
     if candidates is None:
         return await home_read_time(session, viewer_id, page)
-    if not candidates:
+    if not candidates.ids:
         return []
-    kinds = await exclusions.kinds_of(session, viewer_id)
-    stmt = _rule_check(ascending=page.min_id is not None, kinds=kinds)
-    params = {"viewer": viewer_id, "candidates": candidates, "limit": page.limit}
+    stmt = _rule_check(ascending=page.min_id is not None, kinds=candidates.kinds)
+    params = {"viewer": viewer_id, "candidates": candidates.ids, "limit": page.limit}
     rows: list[Any] = list(await core_rows(session, stmt, params))
     return newest_first(rows, page)
 
