@@ -214,13 +214,19 @@ async def insert_from_select_ignore(
 ) -> int:
     """INSERT INTO model (columns) SELECT … ON CONFLICT DO NOTHING; the number inserted."""
     dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    stmt = insert_from_select_ignore_statement(dialect, model, columns, rows)
+    result = await session.execute(stmt)
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def insert_from_select_ignore_statement(
+    dialect: str, model: Any, columns: list[str], rows: Any
+) -> Any:
+    """The statement of ``insert_from_select_ignore``, for callers that build it once."""
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-        stmt: Any = pg_insert(model).from_select(columns, rows).on_conflict_do_nothing()
-    else:
-        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+        return pg_insert(model).from_select(columns, rows).on_conflict_do_nothing()
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-        stmt = sqlite_insert(model).from_select(columns, rows).on_conflict_do_nothing()
-    result = await session.execute(stmt)
-    return int(getattr(result, "rowcount", 0) or 0)
+    return sqlite_insert(model).from_select(columns, rows).on_conflict_do_nothing()

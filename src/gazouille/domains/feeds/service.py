@@ -33,7 +33,13 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gazouille.core import clock
-from gazouille.core.db import core_rows, insert_from_select_ignore, insert_ignore
+from gazouille.core.db import (
+    UTCDateTime,
+    core_rows,
+    insert_from_select_ignore,
+    insert_from_select_ignore_statement,
+    insert_ignore,
+)
 from gazouille.core.ids import id_floor
 from gazouille.core.pagination import PageParams, paginate
 from gazouille.domains.relationships import exclusions
@@ -96,35 +102,52 @@ def activity_is_stale(active_at: datetime | None) -> bool:
     return active_at is None or active_at <= clock.now() - ACTIVITY_RESOLUTION
 
 
-def _candidates(status: Status, celebrity: bool) -> Any:
-    """Whose feed may take ``status``: its author and, unless the author is a celebrity,
-    the author's followers and the followers of its hashtags."""
-    author = select(literal(status.account_id))
-    if celebrity:
-        return author
-    return author.union(
-        select(Follow.account_id).where(Follow.target_account_id == status.account_id),
-        select(TagFollow.account_id)
-        .join(StatusTag, StatusTag.tag_id == TagFollow.tag_id)
-        .where(StatusTag.status_id == status.id),
-    )
-
-
 async def _followers(session: AsyncSession, account_id: int) -> int:
     count = await session.execute(select(Account.followers_count).where(Account.id == account_id))
     return int(count.scalar_one_or_none() or 0)
 
 
 async def _deliver(session: AsyncSession, status: Status, celebrity: bool) -> int:
-    viewer = FeedState.account_id
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    params = {
+        "status_id": status.id,
+        "author": status.account_id,
+        "active_since": clock.now() - ACTIVE_WINDOW,
+    }
+    # On the Core connection: the ORM would take an INSERT with parameters for a bulk insert.
+    connection = await session.connection()
+    result = await connection.execute(_deliver_statement(dialect, celebrity), params)
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+@cache
+def _deliver_statement(dialect: str, celebrity: bool) -> Any:
+    """Insert a status into the feeds that may take it and whose viewer the home rule lets
+    see it, for all of them at once (the viewer is the column ``FeedState.account_id``).
+    Built once per dialect: building the rule costs more than running it for a few
+    hundred followers. The candidates are the author and, unless the author is a
+    celebrity, the author's followers and the followers of the status's hashtags."""
+    status_id = bindparam("status_id", type_=BigInteger())
+    author = bindparam("author", type_=BigInteger())
+    candidates: Any = select(author)
+    if not celebrity:
+        candidates = candidates.union(
+            select(Follow.account_id).where(Follow.target_account_id == author),
+            select(TagFollow.account_id)
+            .join(StatusTag, StatusTag.tag_id == TagFollow.tag_id)
+            .where(StatusTag.status_id == status_id),
+        )
     rows = (
         select(FeedState.account_id, Status.id)
-        .where(Status.id == status.id)
-        .where(FeedState.built_at.is_not(None), FeedState.active_at >= clock.now() - ACTIVE_WINDOW)
-        .where(FeedState.account_id.in_(_candidates(status, celebrity)))
-        .where(home_rule(viewer))
+        .where(Status.id == status_id)
+        .where(
+            FeedState.built_at.is_not(None),
+            FeedState.active_at >= bindparam("active_since", type_=UTCDateTime()),
+        )
+        .where(FeedState.account_id.in_(candidates))
+        .where(home_rule(FeedState.account_id))
     )
-    return await insert_from_select_ignore(session, HomeFeedEntry, COLUMNS, rows)
+    return insert_from_select_ignore_statement(dialect, HomeFeedEntry, COLUMNS, rows)
 
 
 async def fan_out(session: AsyncSession, status: Status) -> None:
