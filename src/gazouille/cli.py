@@ -119,7 +119,7 @@ def serve(
             access_log=access_log,
         )
         return
-    application = create_app(settings, run_worker=worker)
+    application = create_app(settings, run_worker=worker, tune_gc=True)
     uvicorn.run(
         application,
         host=host or settings.host,
@@ -135,6 +135,7 @@ def worker_command(
     concurrency: int = typer.Option(4, min=1, max=64, help="Jobs run at once."),
 ) -> None:
     """Run background jobs only (for a separate worker process)."""
+    from gazouille.core.gc_tuning import tune_for_serving
     from gazouille.main import build_registry, build_state, wire_job_wakeups
     from gazouille.worker.runtime import JobContext, Worker
 
@@ -146,6 +147,7 @@ def worker_command(
     async def run() -> None:
         state = build_state(settings)
         unwire = wire_job_wakeups(state)
+        tune_for_serving()
         runner = Worker(
             JobContext(state.db, state.pubsub), build_registry(), concurrency=concurrency
         )

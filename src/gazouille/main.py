@@ -15,6 +15,7 @@ from starlette.staticfiles import StaticFiles
 from gazouille.api import app as api_app
 from gazouille.config import Settings, get_settings, set_settings
 from gazouille.core.db import Database
+from gazouille.core.gc_tuning import tune_for_serving
 from gazouille.core.proxies import TrustedProxyMiddleware
 from gazouille.core.pubsub import make_pubsub
 from gazouille.core.ratelimit import make_ratelimiter
@@ -98,7 +99,11 @@ def wire_job_wakeups(state: AppState) -> Callable[[], None]:
     return lambda: queue.remove_waker(wake)
 
 
-def create_app(settings: Settings | None = None, *, run_worker: bool = True) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, *, run_worker: bool = True, tune_gc: bool = False
+) -> FastAPI:
+    """The application. ``tune_gc`` is for a server process (``gazouille serve``): see
+    ``core.gc_tuning``; tests, which make many apps in one process, leave it off."""
     settings = settings or get_settings()
     state = build_state(settings)
     registry = build_registry()
@@ -106,6 +111,8 @@ def create_app(settings: Settings | None = None, *, run_worker: bool = True) -> 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         unwire = wire_job_wakeups(state)
+        if tune_gc:
+            tune_for_serving()
         worker = None
         task = None
         if run_worker:
@@ -153,7 +160,7 @@ def create_app(settings: Settings | None = None, *, run_worker: bool = True) -> 
 def app_from_environment() -> FastAPI:
     """The app of one of several server processes (``serve --workers``), from the
     environment's settings, without a job worker (``serve_processes`` runs one apart)."""
-    return create_app(get_settings(), run_worker=False)
+    return create_app(get_settings(), run_worker=False, tune_gc=True)
 
 
 def serve_processes(
