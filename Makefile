@@ -48,8 +48,9 @@ test-clients: $(STAMP)
 
 BACKEND ?= sqlite
 SIZE ?= M
+WORKERS ?= 1
 bench: $(STAMP)
-	$(BIN)/python -m gazouille.bench.run --backend $(BACKEND) --size $(SIZE)
+	$(BIN)/python -m gazouille.bench.run --backend $(BACKEND) --size $(SIZE) --workers $(WORKERS)
 
 # A short run on size S that checks the suite still works (no timing thresholds).
 bench-quick: $(STAMP)
