@@ -5,8 +5,9 @@ names each), optionally only local, only remote or only with media."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import Exists, exists, select
+from sqlalchemy import Exists, bindparam, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gazouille.core.pagination import PageParams, newest_first, paginate
@@ -50,7 +51,9 @@ async def tag_timeline(session: AsyncSession, wanted: TagFilter, page: PageParam
             Status.reblog_of_id.is_(None),
             Account.suspended_at.is_(None),
             ~author_limited(wanted.viewer_id),
-            Status.id.in_(select(StatusTag.status_id).where(StatusTag.tag_id.in_(any_ids))),
+            Status.id.in_(
+                select(StatusTag.status_id).where(StatusTag.tag_id.in_(_inline(any_ids)))
+            ),
         )
     )
     all_names = wanted.all[:NAMES_PER_MODE]
@@ -73,3 +76,12 @@ async def tag_timeline(session: AsyncSession, wanted: TagFilter, page: PageParam
         stmt = stmt.where(~status_author_hidden(wanted.viewer_id))
     rows = list((await session.execute(paginate(stmt, Status.id, page))).scalars())
     return newest_first(rows, page)
+
+
+def _inline(tag_ids: list[int]) -> Any:
+    """The tag ids written into the statement's text rather than bound: tags are very
+    unequal (one carries 72,000 statuses of size M, most a handful), and PostgreSQL, after
+    five runs of a prepared statement, may keep a generic plan made for an average tag; for
+    the big one that plan read all its statuses and sorted them (1.5 s instead of 0.5 ms).
+    With the ids in the text, each tag's statement is planned with its own statistics."""
+    return bindparam("tag_ids", tag_ids, expanding=True, literal_execute=True)
