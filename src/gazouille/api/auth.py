@@ -44,27 +44,35 @@ async def token_info(request: Request) -> TokenInfo | None:
         request.scope["token_info"] = None
         return None
     async with state(request).db.read() as session:
-        return await _load_token_info(request, session)
-
-
-async def _load_token_info(request: Request, session: AsyncSession) -> TokenInfo | None:
-    token = bearer_token(request)
-    info = None
-    if token is not None:
-        info = await authenticate_token(session, token)
-        if info is None:
-            raise Unauthorized()
-        if info.denial:
-            raise Forbidden(info.denial)
-        if info.account is not None and feeds.activity_is_stale(info.active_at):
-            async with state(request).db.write() as writer:
-                await feeds.mark_active(writer, info.account.id)
-            # This read began before the write: start a fresh snapshot, keeping the objects
-            # already loaded (detached, so that ending the transaction does not expire them).
-            session.expunge_all()
-            await session.rollback()
+        info = await _authenticate(request, session)
+    await _record_activity(request, info)
     request.scope["token_info"] = info
     return info
+
+
+async def _authenticate(request: Request, session: AsyncSession) -> TokenInfo | None:
+    token = bearer_token(request)
+    if token is None:
+        return None
+    info = await authenticate_token(session, token)
+    if info is None:
+        raise Unauthorized()
+    if info.denial:
+        raise Forbidden(info.denial)
+    return info
+
+
+def _activity_is_stale(info: TokenInfo | None) -> bool:
+    return info is not None and info.account is not None and feeds.activity_is_stale(info.active_at)
+
+
+async def _record_activity(request: Request, info: TokenInfo | None) -> None:
+    """Mark the account active (at most once per resolution period). Never called while a
+    read session is held: waiting for the writer with a reader in hand could exhaust the
+    readers while the writer's holder waits for one."""
+    if info is not None and info.account is not None and _activity_is_stale(info):
+        async with state(request).db.write() as writer:
+            await feeds.mark_active(writer, info.account.id)
 
 
 @dataclass
@@ -119,9 +127,22 @@ async def optional_viewer_session(
 
 @asynccontextmanager
 async def _token_session(request: Request) -> AsyncIterator[AsyncSession]:
-    async with state(request).db.read() as session:
-        if "token_info" not in request.scope:
-            await _load_token_info(request, session)
+    db = state(request).db
+    if "token_info" in request.scope:
+        async with db.read() as session:
+            yield session
+        return
+    async with db.read() as session:
+        info = await _authenticate(request, session)
+        if not _activity_is_stale(info):
+            request.scope["token_info"] = info
+            yield session
+            return
+    # Activity to record (about once an hour per account): write with no reader held, then
+    # read the page in a new transaction, which sees the write.
+    await _record_activity(request, info)
+    request.scope["token_info"] = info
+    async with db.read() as session:
         yield session
 
 

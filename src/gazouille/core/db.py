@@ -3,7 +3,9 @@
 SQLite (default) gets two engines on the same file: a reader pool whose transactions begin
 deferred, and a single writer connection whose transactions ``BEGIN IMMEDIATE``, so writers
 queue in asyncio instead of failing with SQLITE_BUSY on a lock upgrade. WAL lets readers go
-on while the writer works. PostgreSQL uses one pool for both.
+on while the writer works. Both run their statements in the event loop's thread (see
+``_InlineConnection``); the writer waits for another process's lock asynchronously
+(``_begin_immediate``). PostgreSQL uses one pool for both.
 
 ``Database.write()`` is the only place that commits; callbacks registered with
 ``after_commit`` run once the commit succeeded and are dropped on rollback (the outbox).
@@ -11,8 +13,10 @@ on while the writer works. PostgreSQL uses one pool for both.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sqlite3
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -28,6 +32,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.util.concurrency import await_
 
 from gazouille.core.clock import as_utc
 
@@ -71,10 +76,13 @@ class _InlineConnection(aiosqlite.Connection):
     """aiosqlite's connection, but each statement runs in the calling (event loop) thread.
 
     A read on an index takes microseconds in SQLite; handing it to aiosqlite's thread and
-    back costs several times that, a few times per statement (cursor, execute, fetch). The
-    reader pool therefore runs its statements inline; the writer keeps the thread, since
-    ``BEGIN IMMEDIATE`` may wait for another process's write lock. The thread still opens
-    and closes the connection."""
+    back costs several times that, a few times per statement (cursor, execute, fetch). Both
+    pools therefore run their statements inline. For the writer this matters even more:
+    each hop back needed the GIL from a busy event loop, so a post's twenty statements held
+    the write lock for tens of milliseconds under load and posts queued behind each other.
+    The only statement that could wait, ``BEGIN IMMEDIATE`` for another process's lock,
+    is retried with ``asyncio.sleep`` instead (``_begin_immediate``). The thread still
+    opens and closes the connection."""
 
     async def _execute(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         if not self._running or not self._connection:
@@ -107,16 +115,43 @@ def _sqlite_engine(
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        # An inline writer must never wait for a lock in the event loop's thread: its
+        # ``BEGIN IMMEDIATE`` fails at once and is retried asynchronously (_begin_immediate).
+        cursor.execute(f"PRAGMA busy_timeout={0 if inline and immediate else 30000}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        if immediate and inline:
+            _begin_immediate(conn.connection.driver_connection._connection)
+        else:
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
+
+
+WRITE_LOCK_WAIT = 30.0  # seconds a writer waits for another process's write lock
+
+
+def _begin_immediate(raw: sqlite3.Connection) -> None:
+    """``BEGIN IMMEDIATE`` on an inline writer: while another process holds the write lock
+    (a separate ``gazouille worker``, a CLI command), wait for it with ``asyncio.sleep``
+    between tries, so that the event loop goes on serving. Once begun, a WAL transaction
+    never waits again: readers do not block it and its commit's checkpoint is passive.
+    Called from SQLAlchemy's ``begin`` event, inside its greenlet, hence ``await_``."""
+    delay = 0.001
+    deadline = time.monotonic() + WRITE_LOCK_WAIT
+    while True:
+        try:
+            raw.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+        await_(asyncio.sleep(delay))
+        delay = min(delay * 2, 0.05)
 
 
 class Database:
@@ -124,7 +159,7 @@ class Database:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
         if self.is_sqlite:
-            self.write_engine = _sqlite_engine(url, immediate=True, pool_size=1)
+            self.write_engine = _sqlite_engine(url, immediate=True, pool_size=1, inline=True)
             self.read_engine = _sqlite_engine(
                 url, immediate=False, pool_size=pool_size, inline=inline_reads
             )
