@@ -114,7 +114,11 @@ def _sqlite_engine(
         # Let us emit BEGIN ourselves (see _on_begin).
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
+        # Switching to WAL takes a lock: only when the file is not in WAL mode yet (a new
+        # connection must open while another process writes).
+        cursor.execute("PRAGMA journal_mode")
+        if str(cursor.fetchone()[0]).lower() != "wal":
+            cursor.execute("PRAGMA journal_mode=WAL")
         # An inline writer must never wait for a lock in the event loop's thread: its
         # ``BEGIN IMMEDIATE`` fails at once and is retried asynchronously (_begin_immediate).
         cursor.execute(f"PRAGMA busy_timeout={0 if inline and immediate else 30000}")
