@@ -63,6 +63,7 @@ async def _authenticate(request: Request, session: AsyncSession) -> TokenInfo | 
 
 
 def _activity_is_stale(info: TokenInfo | None) -> bool:
+    """Is there activity to record for this token's account (see ``feeds.mark_active``)?"""
     return info is not None and info.account is not None and feeds.activity_is_stale(info.active_at)
 
 
