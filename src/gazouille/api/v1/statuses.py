@@ -77,11 +77,7 @@ async def create(request: Request) -> JSON:
     params = await read_params(request)
     command = _new_status(request, viewer, params)
     scheduled_at = params.get_str("scheduled_at")
-    # Only the writing happens in the write transaction: SQLite has one writer, and every
-    # millisecond spent holding it (reading settings, presenting the answer) is one that
-    # all other posts wait (posting at 20/s on size M queued for seconds).
-    async with state(request).db.read() as session:
-        settings = await instance.load_settings(session)
+    settings = await _settings(request)
     async with state(request).db.write() as session:
         if scheduled_at is not None:
             row = await scheduled.schedule(
@@ -101,8 +97,23 @@ async def create(request: Request) -> JSON:
             max_characters=settings.max_characters,
             default_visibility=viewer.user.default_privacy,
         )
+    return await _answer(request, viewer.account.id, status)
+
+
+# Only the writing happens in a write transaction: SQLite has one writer, and every
+# millisecond spent holding it (reading settings, presenting the answer) is one that all
+# other writers wait (posting at 20/s on size M queued for seconds). The answer is presented
+# from a read transaction begun after the commit, which sees the write.
+
+
+async def _settings(request: Request) -> instance.InstanceSettings:
     async with state(request).db.read() as session:
-        return JSON(await render_status(session, viewer.account.id, status))
+        return await instance.load_settings(session)
+
+
+async def _answer(request: Request, viewer_id: int, status: Status) -> JSON:
+    async with state(request).db.read() as session:
+        return JSON(await render_status(session, viewer_id, status))
 
 
 @router.put("/api/v1/statuses/{status_id}")
@@ -118,8 +129,8 @@ async def edit(request: Request, status_id: str) -> JSON:
         media_attributes=[a for a in params.get_list("media_attributes") if isinstance(a, dict)],
         poll=parse_poll(params.get_dict("poll")),
     )
+    settings = await _settings(request)
     async with state(request).db.write() as session:
-        settings = await instance.load_settings(session)
         status = await edits.edit_status(
             session,
             viewer.account,
@@ -127,7 +138,7 @@ async def edit(request: Request, status_id: str) -> JSON:
             change,
             max_characters=settings.max_characters,
         )
-        return JSON(await render_status(session, viewer.account.id, status))
+    return await _answer(request, viewer.account.id, status)
 
 
 @router.get("/api/v1/statuses/{status_id}/history")
@@ -212,7 +223,7 @@ async def _act(request: Request, status_id: str, scope: str, action: Action) -> 
     viewer = await require_viewer(request, scope)
     async with state(request).db.write() as session:
         status = await action(session, viewer.account, parse_id(status_id))
-        return JSON(await render_status(session, viewer.account.id, status))
+    return await _answer(request, viewer.account.id, status)
 
 
 @router.post("/api/v1/statuses/{status_id}/favourite")
@@ -233,7 +244,7 @@ async def reblog(request: Request, status_id: str) -> JSON:
         row = await statuses.reblog(
             session, viewer.account, parse_id(status_id), params.get_str("visibility")
         )
-        return JSON(await render_status(session, viewer.account.id, row))
+    return await _answer(request, viewer.account.id, row)
 
 
 @router.post("/api/v1/statuses/{status_id}/unreblog")

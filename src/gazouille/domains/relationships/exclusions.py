@@ -7,7 +7,7 @@ delete them for them to stop applying."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import cache
 from typing import Any
 
@@ -58,7 +58,7 @@ class Kinds:
     @classmethod
     def from_mask(cls, mask: int) -> Kinds:
         """The kinds from the bits of ``kinds_mask`` (in the order of the fields)."""
-        return cls(*(bool(mask >> bit & 1) for bit in range(5)))
+        return cls(*(bool(mask >> bit & 1) for bit in range(len(fields(cls)))))
 
 
 ALL = Kinds()
