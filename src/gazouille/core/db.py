@@ -24,6 +24,7 @@ from functools import partial
 from typing import Any
 
 import aiosqlite
+import orjson
 from sqlalchemy import DateTime, TypeDecorator, event
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.ext.asyncio import (
@@ -34,6 +35,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.util.concurrency import await_
 
+from gazouille.core import fast_rows
 from gazouille.core.clock import as_utc
 
 log = logging.getLogger(__name__)
@@ -72,6 +74,14 @@ class UTCDateTime(TypeDecorator[datetime]):
         return parse
 
 
+def _json_loads(value: Any) -> Any:
+    """orjson's parser for JSON columns, raising ``TypeError`` as ``json.loads`` does on a
+    value that is not text (SQLAlchemy's SQLite JSON type then keeps a bare number)."""
+    if not isinstance(value, str | bytes):
+        raise TypeError(f"JSON text expected, not {type(value).__name__}")
+    return orjson.loads(value)
+
+
 class _InlineConnection(aiosqlite.Connection):
     """aiosqlite's connection, but each statement runs in the calling (event loop) thread.
 
@@ -106,7 +116,13 @@ def _sqlite_engine(
 ) -> AsyncEngine:
     extra: dict[str, Any] = {"async_creator": _inline_creator(url)} if inline else {}
     engine = create_async_engine(
-        url, pool_size=pool_size, max_overflow=0, pool_timeout=60, pool_pre_ping=False, **extra
+        url,
+        pool_size=pool_size,
+        max_overflow=0,
+        pool_timeout=60,
+        pool_pre_ping=False,
+        json_deserializer=_json_loads,
+        **extra,
     )
 
     @event.listens_for(engine.sync_engine, "connect")
@@ -169,18 +185,39 @@ class Database:
             )
         else:
             self.write_engine = create_async_engine(
-                url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
+                url,
+                pool_size=pool_size,
+                max_overflow=pool_size,
+                pool_pre_ping=True,
+                json_deserializer=_json_loads,
             )
             self.read_engine = self.write_engine
         self._write_sessions = async_sessionmaker(self.write_engine, expire_on_commit=False)
         self._read_sessions = async_sessionmaker(self.read_engine, expire_on_commit=False)
-        self.query_counter: list[str] | None = None
+        self._query_counter: list[str] | None = None
+
+    @property
+    def query_counter(self) -> list[str] | None:
+        """Set to a list to record every statement run (tests); None stops recording. The
+        listener exists only while recording: ``core_rows`` takes its fast path only when
+        no listener watches statements."""
+        return self._query_counter
+
+    @query_counter.setter
+    def query_counter(self, value: list[str] | None) -> None:
         for engine in {self.write_engine, self.read_engine}:
-            event.listen(engine.sync_engine, "before_cursor_execute", self._count_query)
+            listening = event.contains(
+                engine.sync_engine, "before_cursor_execute", self._count_query
+            )
+            if value is not None and not listening:
+                event.listen(engine.sync_engine, "before_cursor_execute", self._count_query)
+            elif value is None and listening:
+                event.remove(engine.sync_engine, "before_cursor_execute", self._count_query)
+        self._query_counter = value
 
     def _count_query(self, _conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if self.query_counter is not None:
-            self.query_counter.append(statement)
+        if self._query_counter is not None:
+            self._query_counter.append(statement)
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncSession]:
@@ -218,9 +255,52 @@ async def core_rows(
     """The rows (``Row`` objects) of a Core statement (plain columns, no ORM entities),
     run on the session's connection and transaction but outside the ORM's execution path,
     which costs about a third more per statement for nothing when no ORM objects are built.
-    Hot read paths only."""
-    connection = await session.connection()
-    return (await connection.execute(statement, params)).all()
+    Hot read paths only. On SQLite the statement runs on the raw connection (``fast_rows``)
+    unless it does not qualify or a listener watches statements (tests that count them)."""
+    raw = _raw_sqlite(session)
+    if raw is None:
+        connection = await session.connection()
+        raw = _remember_raw_sqlite(session, connection.sync_connection)
+        if raw is None:
+            return (await connection.execute(statement, params)).all()
+    plan = fast_rows.plan_for(statement, raw[0].dialect)
+    if plan is None:
+        connection = await session.connection()
+        return (await connection.execute(statement, params)).all()
+    return fast_rows.run(raw[1], plan, params)
+
+
+_RAW = "gazouille.raw_sqlite"
+
+
+def _raw_sqlite(session: AsyncSession) -> tuple[Any, sqlite3.Connection] | None:
+    """The session's connection and its raw ``sqlite3`` connection, remembered for the
+    current transaction (asking the session for its connection costs a greenlet switch)."""
+    remembered = session.info.get(_RAW)
+    if remembered is None:
+        return None
+    transaction, sync, raw = remembered
+    current = session.sync_session.get_transaction()
+    if (
+        current is None
+        or transaction is not current
+        or not current.is_active
+        or sync.dispatch.before_cursor_execute
+    ):
+        return None
+    return sync, raw
+
+
+def _remember_raw_sqlite(session: AsyncSession, sync: Any) -> tuple[Any, sqlite3.Connection] | None:
+    """See ``_raw_sqlite``: None when the fast path does not apply (PostgreSQL, a connection
+    run in aiosqlite's thread, a listener watching statements)."""
+    if sync is None or sync.dispatch.before_cursor_execute:
+        return None
+    driver = sync.connection.driver_connection
+    if not isinstance(driver, _InlineConnection) or driver._connection is None:
+        return None
+    session.info[_RAW] = (session.sync_session.get_transaction(), sync, driver._connection)
+    return sync, driver._connection
 
 
 def after_commit(session: AsyncSession, callback: AfterCommit) -> None:

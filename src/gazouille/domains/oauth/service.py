@@ -14,6 +14,8 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gazouille.core import clock
+from gazouille.core.db import core_rows
+from gazouille.core.detached import Columns
 from gazouille.core.errors import GazouilleError, ValidationFailed
 from gazouille.core.security import constant_time_equal, new_token, token_digest
 from gazouille.domains.oauth import scopes as scope_rules
@@ -342,18 +344,36 @@ async def revoke(
 
 
 async def authenticate_token(session: AsyncSession, token: str) -> TokenInfo | None:
-    row = (await session.execute(_token_statement(), {"digest": token_digest(token)})).first()
-    if row is None:
+    """The token's ``TokenInfo`` (its objects detached: see ``core.detached``), None when
+    no usable token has this value. One Core statement, no ORM loading: every API request
+    runs it."""
+    rows = await core_rows(session, _token_statement(), {"digest": token_digest(token)})
+    if not rows:
         return None
-    token_row, app, user, account, active_at = row
-    return TokenInfo(token_row, app, user, account, active_at)
+    row = rows[0]
+    entities = []
+    start = 0
+    for part in _TOKEN_PARTS:
+        entities.append(part.detached(row[start : start + len(part)]))
+        start += len(part)
+    token_row, app, user, account = entities
+    return TokenInfo(token_row, app, user, account, row[start])
+
+
+_TOKEN_PARTS = (
+    Columns(OAuthAccessToken),
+    Columns(OAuthApplication),
+    Columns(User),
+    Columns(Account),
+)
 
 
 @cache
 def _token_statement() -> Any:
     """Built once: every API request runs it, and building it costs more than running it."""
     return (
-        select(OAuthAccessToken, OAuthApplication, User, Account, FeedState.active_at)
+        select(*(c for part in _TOKEN_PARTS for c in part.columns), FeedState.active_at)
+        .select_from(OAuthAccessToken)
         .outerjoin(OAuthApplication, OAuthApplication.id == OAuthAccessToken.application_id)
         .outerjoin(User, User.id == OAuthAccessToken.user_id)
         .outerjoin(Account, Account.id == User.account_id)
