@@ -166,28 +166,33 @@ def app_from_environment() -> FastAPI:
 def serve_processes(
     host: str, port: int, workers: int, *, jobs: bool, access_log: bool = True
 ) -> None:
-    """``workers`` uvicorn processes accepting on one socket (uvicorn's supervisor restarts
-    any that dies), plus one ``gazouille worker`` process for the background jobs. SQLite in
-    WAL mode serves the readers of every process at once; writers take turns."""
+    """``workers`` uvicorn processes on one port (each with its own socket where the system
+    spreads connections across them: ``serving``), plus one ``gazouille worker`` process for
+    the background jobs. SQLite in WAL mode serves the readers of every process at once;
+    writers take turns."""
     import subprocess
     import sys
 
     import uvicorn
 
+    from gazouille import serving
+
+    options = {"log_level": "info", "access_log": access_log, "proxy_headers": False}
     job_worker = (
         subprocess.Popen([sys.executable, "-m", "gazouille.cli", "worker"]) if jobs else None
     )
     try:
-        uvicorn.run(
-            "gazouille.main:app_from_environment",
-            factory=True,
-            host=host,
-            port=port,
-            workers=workers,
-            log_level="info",
-            access_log=access_log,
-            proxy_headers=False,
-        )
+        if serving.reuse_port_supported():
+            serving.supervise(host, port, workers, options)
+        else:
+            uvicorn.run(
+                "gazouille.main:app_from_environment",
+                factory=True,
+                host=host,
+                port=port,
+                workers=workers,
+                **options,  # type: ignore[arg-type]
+            )
     finally:
         if job_worker is not None:
             job_worker.terminate()
