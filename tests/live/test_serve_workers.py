@@ -87,5 +87,5 @@ def test_processes_share_the_port_and_are_replaced(tmp_path: Path) -> None:
             children = root.children(recursive=True)
         finally:
             stop(proc)
-        gone, alive = psutil.wait_procs(children, timeout=30)
+        _gone, alive = psutil.wait_procs(children, timeout=30)
         assert not alive, alive
