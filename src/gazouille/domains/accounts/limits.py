@@ -36,7 +36,7 @@ def author_suspended(table: Any = Status) -> ColumnElement[bool]:
     )
 
 
-def author_limited(viewer_id: int | None, table: Any = Status) -> ColumnElement[bool]:
+def author_limited(viewer_id: Any, table: Any = Status) -> ColumnElement[bool]:
     """Public and hashtag timelines: the author is suspended, or silenced and neither the
     viewer nor followed by the viewer."""
     author = aliased(Account)

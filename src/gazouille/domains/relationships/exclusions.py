@@ -197,7 +197,7 @@ def status_hidden_from_feeds(viewer_id: int, kinds: Kinds = ALL) -> ColumnElemen
     return and_(Status.account_id != viewer_id, or_(*clauses))
 
 
-def status_author_hidden(viewer_id: int, table: Any = Status) -> ColumnElement[bool]:
+def status_author_hidden(viewer_id: Any, table: Any = Status) -> ColumnElement[bool]:
     """Public and tag timelines, threads: hidden when the author is hidden from the viewer."""
     return and_(table.account_id != viewer_id, account_hidden(viewer_id, table.account_id))
 

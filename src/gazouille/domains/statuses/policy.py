@@ -18,7 +18,7 @@ from gazouille.domains.accounts.limits import author_suspended
 from gazouille.models import Block, Follow, Mention, Status
 
 
-def visible_to(viewer_id: int | None, table: Any = Status) -> Any:
+def visible_to(viewer_id: Any, table: Any = Status) -> Any:
     """A WHERE clause: the statuses of ``table`` that ``viewer_id`` may see."""
     # Constants written into the SQL: an expanding parameter would make the statement's
     # text be rebuilt on every execution (see ``core.fast_rows``).

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import and_, literal, or_, select, true
+from sqlalchemy import BigInteger, and_, bindparam, literal, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gazouille.core.pagination import PageParams, newest_first, paginate
+from gazouille.core.db import core_rows
+from gazouille.core.pagination import PageParams, PageShape, newest_first, paginate, paginate_bound
 from gazouille.domains.relationships.exclusions import status_author_hidden
 from gazouille.domains.relationships.service import AccountPageQuery
 
@@ -122,21 +124,41 @@ async def account_statuses(
     account: Account,
     page: PageParams,
     flt: AccountStatusesFilter,
-) -> list[Status]:
-    stmt = select(Status).where(Status.account_id == account.id, visible_to(viewer_id))
-    if flt.pinned:
-        pins = select(StatusPin.status_id).where(StatusPin.account_id == account.id)
+) -> list[Any]:
+    """The account's statuses the viewer may see, as rows (the presenter only reads their
+    columns)."""
+    key = (flt.pinned, flt.only_media, flt.exclude_replies, flt.exclude_reblogs)
+    stmt = _account_statuses_statement(*key, viewer_id is not None, PageShape.of(page))
+    params = {**PageShape.values(page), "viewer": viewer_id, "account": account.id}
+    return newest_first(list(await core_rows(session, stmt, params)), page)
+
+
+@lru_cache(maxsize=128)
+def _account_statuses_statement(
+    pinned: bool,
+    only_media: bool,
+    exclude_replies: bool,
+    exclude_reblogs: bool,
+    with_viewer: bool,
+    shape: PageShape,
+) -> Any:
+    """Built once per shape (building the visibility rule cost more than running it), run
+    with the account, the viewer and the page as parameters."""
+    account = bindparam("account", type_=BigInteger())
+    viewer = bindparam("viewer", type_=BigInteger()) if with_viewer else None
+    stmt = select(Status.__table__).where(Status.account_id == account, visible_to(viewer))
+    if pinned:
+        pins = select(StatusPin.status_id).where(StatusPin.account_id == account)
         stmt = stmt.where(Status.id.in_(pins))
-    if flt.only_media:
+    if only_media:
         stmt = stmt.where(Status.has_media.is_(True))
-    if flt.exclude_replies:
+    if exclude_replies:
         stmt = stmt.where(
-            or_(Status.in_reply_to_id.is_(None), Status.in_reply_to_account_id == account.id)
+            or_(Status.in_reply_to_id.is_(None), Status.in_reply_to_account_id == account)
         )
-    if flt.exclude_reblogs:
+    if exclude_reblogs:
         stmt = stmt.where(Status.reblog_of_id.is_(None))
-    rows = list((await session.execute(paginate(stmt, Status.id, page))).scalars())
-    return newest_first(rows, page)
+    return paginate_bound(stmt, Status.id, shape)
 
 
 async def favourited_by(

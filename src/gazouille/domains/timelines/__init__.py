@@ -4,14 +4,14 @@ docs/performance.md for the design and its figures."""
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from sqlalchemy import BigInteger, Integer, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gazouille.core.db import core_rows
-from gazouille.core.pagination import PageParams, newest_first, paginate
+from gazouille.core.pagination import PageParams, PageShape, newest_first, paginate, paginate_bound
 from gazouille.core.sql import in_ids
 from gazouille.domains.accounts.limits import author_limited
 from gazouille.domains.feeds import service as feeds
@@ -68,19 +68,30 @@ async def public(
     remote: bool = False,
     only_media: bool = False,
     viewer_id: int | None = None,
-) -> list[Status]:
-    stmt = select(Status).where(
+) -> list[Any]:
+    """The public timeline's rows (the presenter only reads their columns)."""
+    origin = "local" if local else "remote" if remote else None
+    stmt = _public_statement(origin, only_media, viewer_id is not None, PageShape.of(page))
+    params = {**PageShape.values(page), "viewer": viewer_id}
+    return newest_first(list(await core_rows(session, stmt, params)), page)
+
+
+@lru_cache(maxsize=64)
+def _public_statement(
+    origin: str | None, only_media: bool, with_viewer: bool, shape: PageShape
+) -> Any:
+    """Built once per shape (building the visibility clauses cost more than running them),
+    run with the viewer and the page as parameters."""
+    viewer = bindparam("viewer", type_=BigInteger()) if with_viewer else None
+    stmt = select(Status.__table__).where(
         Status.visibility == "public",
         Status.reblog_of_id.is_(None),
-        ~author_limited(viewer_id),
+        ~author_limited(viewer),
     )
     if only_media:
         stmt = stmt.where(Status.has_media.is_(True))
-    if local:
-        stmt = stmt.where(Status.local.is_(True))
-    elif remote:
-        stmt = stmt.where(Status.local.is_(False))
-    if viewer_id is not None:
-        stmt = stmt.where(~status_author_hidden(viewer_id))
-    rows = list((await session.execute(paginate(stmt, Status.id, page))).scalars())
-    return newest_first(rows, page)
+    if origin is not None:
+        stmt = stmt.where(Status.local.is_(origin == "local"))
+    if viewer is not None:
+        stmt = stmt.where(~status_author_hidden(viewer))
+    return paginate_bound(stmt, Status.id, shape)
