@@ -5,7 +5,7 @@ Two modes:
 - ``closed``: N workers send requests back to back for ``seconds`` (throughput).
 - ``open``: requests start on a fixed schedule at ``rate`` per second whatever the answers,
   and latency is measured from the scheduled start, so a slow server cannot hide its queue
-  (no coordinated omission).
+  (no coordinated omission). The first second is a warm-up, sent but not recorded.
 - ``stream``: ``tokens`` clients connect to the streaming API's WebSocket (user stream),
   then ``author_token`` posts a status; each client's latency is from just before the post
   to the moment its ``update`` frame for that status arrives.
@@ -96,15 +96,24 @@ async def closed_loop(
     }
 
 
+# Open loops start with a second at the same rate that is sent but not recorded: the load
+# generator opens its connections then, as a client population would have them open already.
+WARMUP_S = 1.0
+# Scheduled times start this far after the schedule is made: creating thousands of tasks
+# takes tens of milliseconds, which the first requests would otherwise count as latency.
+LEAD_S = 0.5
+
+
 async def open_loop(
     base: str, requests: list[dict[str, Any]], rate: float, seconds: float
 ) -> dict[str, Any]:
     latencies: list[float] = []
     errors = 0
+    warmup = int(rate * WARMUP_S)
     total = int(rate * seconds)
     connector = aiohttp.TCPConnector(limit=512)
     async with aiohttp.ClientSession(connector=connector, timeout=NO_TIMEOUT) as session:
-        start = time.perf_counter()
+        start = time.perf_counter() + LEAD_S
 
         async def one(n: int) -> None:
             nonlocal errors
@@ -112,16 +121,19 @@ async def open_loop(
             delay = scheduled - time.perf_counter()
             if delay > 0:
                 await asyncio.sleep(delay)
+            failed = False
             try:
                 status = await _send(session, base, requests[n % len(requests)])
-                if status >= 400:
-                    errors += 1
+                failed = status >= 400
             except (aiohttp.ClientError, TimeoutError):
-                errors += 1
+                failed = True
+            if n < warmup:
+                return
+            errors += failed
             latencies.append((time.perf_counter() - scheduled) * 1000)
 
-        await asyncio.gather(*(one(n) for n in range(total)))
-        elapsed = time.perf_counter() - start
+        await asyncio.gather(*(one(n) for n in range(warmup + total)))
+        elapsed = time.perf_counter() - start - WARMUP_S
     return {
         "mode": "open",
         "rate": rate,
