@@ -66,6 +66,23 @@ async def test_fan_out_by_job_after_the_answer(
     assert await _home(api, bob) == [status["id"]]
 
 
+async def test_fan_out_job_fills_feeds_in_batches(
+    api: Api, alice: str, bob: str, carol: str, run_jobs: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(feeds, "INLINE_FOLLOWERS", 0)
+    monkeypatch.setattr(feeds, "FAN_OUT_BATCH", 1)
+    a = await api.me(alice)
+    dave = await api.register("dave")
+    for follower in (bob, carol, dave):
+        await api.follow(follower, a["id"])
+    await api.post(f"/api/v1/accounts/{a['id']}/mute", dave)  # the rule still decides
+    status = await api.post_status(alice, "one feed a transaction")
+    await run_jobs()
+    assert await _home(api, bob) == [status["id"]]
+    assert await _home(api, carol) == [status["id"]]
+    assert await _home(api, dave) == []
+
+
 async def test_celebrities_are_merged_at_read_time(
     api: Api, alice: str, bob: str, db: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -42,6 +42,7 @@ from gazouille.core.db import (
 )
 from gazouille.core.ids import id_floor
 from gazouille.core.pagination import PageParams, paginate
+from gazouille.core.sql import in_ids
 from gazouille.domains.relationships import exclusions
 from gazouille.domains.timelines.rules import home_rule
 from gazouille.models import Account, Follow, Status, StatusTag, TagFollow
@@ -53,6 +54,7 @@ CAP = 400
 CELEBRITY_FOLLOWERS = 5_000
 ACTIVE_WINDOW = timedelta(days=14)
 INLINE_FOLLOWERS = 200
+FAN_OUT_BATCH = 200  # feeds filled per write transaction by the fan-out job
 ACTIVITY_RESOLUTION = timedelta(hours=1)
 FOLLOW_BACKFILL = 40
 FAN_OUT_JOB = "feeds.fan_out"
@@ -120,14 +122,9 @@ async def _deliver(session: AsyncSession, status: Status, celebrity: bool) -> in
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-@cache
-def _deliver_statement(dialect: str, celebrity: bool) -> Any:
-    """Insert a status into the feeds that may take it and whose viewer the home rule lets
-    see it, for all of them at once (the viewer is the column ``FeedState.account_id``).
-    Built once per dialect: building the rule costs more than running it for a few
-    hundred followers. The candidates are the author and, unless the author is a
-    celebrity, the author's followers and the followers of the status's hashtags."""
-    status_id = bindparam("status_id", type_=BigInteger())
+def _candidates(celebrity: bool) -> Any:
+    """The accounts whose feeds may take the status: the author and, unless the author is
+    a celebrity, the author's followers and the followers of the status's hashtags."""
     author = bindparam("author", type_=BigInteger())
     candidates: Any = select(author)
     if not celebrity:
@@ -135,19 +132,47 @@ def _deliver_statement(dialect: str, celebrity: bool) -> Any:
             select(Follow.account_id).where(Follow.target_account_id == author),
             select(TagFollow.account_id)
             .join(StatusTag, StatusTag.tag_id == TagFollow.tag_id)
-            .where(StatusTag.status_id == status_id),
+            .where(StatusTag.status_id == bindparam("status_id", type_=BigInteger())),
         )
+    return candidates
+
+
+def _live_feed() -> Any:
+    return and_(
+        FeedState.built_at.is_not(None),
+        FeedState.active_at >= bindparam("active_since", type_=UTCDateTime()),
+    )
+
+
+@cache
+def _deliver_statement(dialect: str, celebrity: bool, listed: bool = False) -> Any:
+    """Insert a status into the feeds that may take it and whose viewer the home rule lets
+    see it, for all of them at once (the viewer is the column ``FeedState.account_id``).
+    Built once per dialect: building the rule costs more than running it for a few
+    hundred followers. ``listed``: only the feeds of the ``feeds`` parameter (a batch of
+    ``_feeds_to_fill``), else every candidate's."""
     rows = (
         select(FeedState.account_id, Status.id)
-        .where(Status.id == status_id)
+        .where(Status.id == bindparam("status_id", type_=BigInteger()))
+        .where(_live_feed())
         .where(
-            FeedState.built_at.is_not(None),
-            FeedState.active_at >= bindparam("active_since", type_=UTCDateTime()),
+            in_ids(FeedState.account_id, "feeds")
+            if listed
+            else FeedState.account_id.in_(_candidates(celebrity))
         )
-        .where(FeedState.account_id.in_(candidates))
         .where(home_rule(FeedState.account_id))
     )
     return insert_from_select_ignore_statement(dialect, HomeFeedEntry, COLUMNS, rows)
+
+
+@cache
+def _feeds_to_fill() -> Any:
+    """The live feeds among a (non-celebrity) status's candidates, in order."""
+    return (
+        select(FeedState.account_id)
+        .where(_live_feed(), FeedState.account_id.in_(_candidates(celebrity=False)))
+        .order_by(FeedState.account_id)
+    )
 
 
 async def fan_out(session: AsyncSession, status: Status) -> None:
@@ -163,11 +188,30 @@ async def fan_out(session: AsyncSession, status: Status) -> None:
 
 
 async def fan_out_job(ctx: JobContext, payload: dict[str, Any]) -> None:
-    async with ctx.db.write() as session:
-        status = await session.get(Status, int(payload["status_id"]))
-        if status is not None:
-            celebrity = await _followers(session, status.account_id) > CELEBRITY_FOLLOWERS
-            await _deliver(session, status, celebrity)
+    """The fan-out of a status whose author has more followers than are served in the
+    posting transaction: the feeds to fill are read first, then filled
+    ``FAN_OUT_BATCH`` at a time, each batch in a transaction of its own, so that SQLite's
+    one writer is never held long (a post arriving meanwhile waits for one batch, not for
+    thousands of feeds). Inserts ignore what is there already: a retry is harmless."""
+    status_id = int(payload["status_id"])
+    async with ctx.db.read() as session:
+        status = await session.get(Status, status_id)
+        if status is None or await _followers(session, status.account_id) > CELEBRITY_FOLLOWERS:
+            return  # deleted, or a celebrity since: merged at read time
+        params = {
+            "status_id": status_id,
+            "author": status.account_id,
+            "active_since": clock.now() - ACTIVE_WINDOW,
+        }
+        feeds = [row[0] for row in await core_rows(session, _feeds_to_fill(), params)]
+    for start in range(0, len(feeds), FAN_OUT_BATCH):
+        async with ctx.db.write() as session:
+            dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+            connection = await session.connection()
+            await connection.execute(
+                _deliver_statement(dialect, celebrity=False, listed=True),
+                {**params, "feeds": feeds[start : start + FAN_OUT_BATCH]},
+            )
 
 
 async def followed(session: AsyncSession, follower_id: int, target_id: int) -> None:
