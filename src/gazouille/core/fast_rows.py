@@ -33,8 +33,7 @@ class Plan:
     defaults: dict[str, Any]  # values of the binds the statement carries itself
     computed: dict[str, Callable[[], Any]]  # binds whose value is computed at each run
     binders: dict[str, Converter]  # bind name → converter, where one applies
-    row: type[tuple[Any, ...]]
-    results: tuple[tuple[int, Converter], ...]  # column index → converter
+    convert: Callable[[list[Any]], list[Any]]  # fetched tuples → converted named rows
 
 
 _NO_PLAN = object()
@@ -79,13 +78,28 @@ def _compile(statement: Any, dialect: Dialect) -> Plan | None:
         if compiled.binds[name].callable is not None
     }
     keys = [column.keyname for column in compiled._result_columns]
-    results = []
-    for index, column in enumerate(compiled._result_columns):
-        converter = column.type._cached_result_processor(dialect, None)
-        if converter is not None:
-            results.append((index, converter))
+    converters = {
+        index: column.type._cached_result_processor(dialect, None)
+        for index, column in enumerate(compiled._result_columns)
+    }
     row = namedtuple("Row", keys, rename=True)  # type: ignore[misc]
-    return Plan(compiled.string, names, defaults, computed, binders, row, tuple(results))
+    convert = _converter(row, {i: c for i, c in converters.items() if c is not None}, len(keys))
+    return Plan(compiled.string, names, defaults, computed, binders, convert)
+
+
+def _converter(
+    row: type[tuple[Any, ...]], converters: dict[int, Converter], width: int
+) -> Callable[[list[Any]], list[Any]]:
+    """A function that turns fetched tuples into ``row`` tuples, each column through its
+    converter if it has one: generated as one list comprehension (its text is made of
+    column indexes only), since a loop over the columns of each row cost as much as the
+    statement."""
+    cells = ", ".join(f"c{i}(r[{i}])" if i in converters else f"r[{i}]" for i in range(width))
+    namespace: dict[str, Any] = {"new": tuple.__new__, "Row": row}
+    namespace.update({f"c{i}": converter for i, converter in converters.items()})
+    exec(f"def convert(fetched):\n    return [new(Row, ({cells},)) for r in fetched]", namespace)
+    convert: Callable[[list[Any]], list[Any]] = namespace["convert"]
+    return convert
 
 
 def run(raw: sqlite3.Connection, plan: Plan, params: dict[str, Any] | None) -> list[Any]:
@@ -103,14 +117,4 @@ def run(raw: sqlite3.Connection, plan: Plan, params: dict[str, Any] | None) -> l
             value = defaults[name]
         binder = binders.get(name)
         arguments.append(binder(value) if binder is not None else value)
-    fetched = raw.execute(plan.sql, arguments).fetchall()
-    make = plan.row._make  # type: ignore[attr-defined]
-    if not plan.results:
-        return [make(values) for values in fetched]
-    converted = []
-    for values in fetched:
-        items = list(values)
-        for index, converter in plan.results:
-            items[index] = converter(items[index])
-        converted.append(make(items))
-    return converted
+    return plan.convert(raw.execute(plan.sql, arguments).fetchall())

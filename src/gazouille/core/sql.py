@@ -10,9 +10,9 @@ built and compiled once.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+import orjson
 from sqlalchemy import BigInteger, Text, TypeDecorator, bindparam
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Dialect
@@ -34,7 +34,7 @@ class _IdList(TypeDecorator[list[int]]):
 
     def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
         ids = [int(v) for v in value or ()]
-        return ids if dialect.name == "postgresql" else json.dumps(ids)
+        return ids if dialect.name == "postgresql" else orjson.dumps(ids).decode()
 
 
 class InIds(ColumnElement[bool]):
