@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
@@ -64,46 +63,65 @@ async def _authenticate(request: Request, session: AsyncSession) -> TokenInfo | 
 
 def _activity_is_stale(info: TokenInfo | None) -> bool:
     """Is there activity to record for this token's account (see ``feeds.mark_active``)?"""
-    return info is not None and info.account is not None and feeds.activity_is_stale(info.active_at)
+    return (
+        info is not None and info.account_id is not None and feeds.activity_is_stale(info.active_at)
+    )
 
 
 async def _record_activity(request: Request, info: TokenInfo | None) -> None:
     """Mark the account active (at most once per resolution period). Never called while a
     read session is held: waiting for the writer with a reader in hand could exhaust the
     readers while the writer's holder waits for one."""
-    if info is not None and info.account is not None and _activity_is_stale(info):
+    if info is not None and info.account_id is not None and _activity_is_stale(info):
         async with state(request).db.write() as writer:
-            await feeds.mark_active(writer, info.account.id)
+            await feeds.mark_active(writer, info.account_id)
 
 
-@dataclass
 class Viewer:
-    """A signed-in user acting through a token."""
+    """A signed-in user acting through a token. ``user`` and ``account`` are ORM objects
+    built on first use; ``account_id`` needs none."""
 
-    token: TokenInfo
-    user: User
-    account: Account
+    def __init__(self, token: TokenInfo):
+        self.token = token
+
+    @property
+    def user(self) -> User:
+        user = self.token.user
+        assert user is not None  # a Viewer is made only for user tokens
+        return user
+
+    @property
+    def account(self) -> Account:
+        account = self.token.account
+        assert account is not None
+        return account
+
+    @property
+    def account_id(self) -> int:
+        account_id = self.token.account_id
+        assert account_id is not None
+        return account_id
 
 
 async def optional_viewer(request: Request, scope: str = "read") -> Viewer | None:
     """The signed-in user if a user token came with the request (public endpoints)."""
     info = await token_info(request)
-    if info is None or info.user is None or info.account is None:
+    if info is None or not info.has_user or info.account_id is None:
         return None
     if not scope_rules.grants(info.scopes, scope):
         raise InsufficientScope()
-    return Viewer(info, info.user, info.account)
+    return Viewer(info)
 
 
 async def require_viewer(request: Request, scope: str) -> Viewer:
     info = await token_info(request)
     if info is None:
         raise Unauthorized()
-    if info.user is None or info.account is None:
+    if not info.has_user or info.account_id is None:
         raise ValidationFailed("This method requires an authenticated user")
     if not scope_rules.grants(info.scopes, scope):
         raise InsufficientScope()
-    return Viewer(info, info.user, info.account)
+    return Viewer(info)
 
 
 @asynccontextmanager

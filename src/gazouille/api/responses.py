@@ -31,7 +31,9 @@ def link_header(request: Request, next_max_id: int | None, prev_min_id: int | No
         for k, v in request.query_params.multi_items()
         if k not in ("max_id", "min_id", "since_id")
     ]
-    base = urls.base() + request.url.path
+    # ``request.url.path`` without building the whole URL (as Starlette escapes it).
+    path = request.scope["path"].replace("?", "%3F").replace("#", "%23").replace("\\", "%5C")
+    base = urls.base() + path
     links = []
     if next_max_id is not None:
         links.append(f'<{base}?{urlencode([*keep, ("max_id", str(next_max_id))])}>; rel="next"')
@@ -43,9 +45,5 @@ def link_header(request: Request, next_max_id: int | None, prev_min_id: int | No
 def paged(request: Request, items: list[Any], cursors: list[int]) -> JSON:
     """A list response with its Link header; ``cursors`` are the pagination ids of ``items``
     (the items' own ids, or the ids of the rows that link them, for followers and the like)."""
-    response = JSON(items)
-    if cursors:
-        header = link_header(request, min(cursors), max(cursors))
-        if header:
-            response.headers["Link"] = header
-    return response
+    header = link_header(request, min(cursors), max(cursors)) if cursors else None
+    return JSON(items, headers={"Link": header} if header else None)

@@ -26,11 +26,15 @@ class Columns:
         props = list(mapper.column_attrs)
         self.keys = [prop.key for prop in props]
         self.columns = [prop.columns[0] for prop in props]
-        self._primary = len(mapper.primary_key)
         self._primary_index = [self.columns.index(c) for c in mapper.primary_key]
+        self._index = {key: n for n, key in enumerate(self.keys)}
 
     def __len__(self) -> int:
         return len(self.columns)
+
+    def value(self, values: Any, key: str) -> Any:
+        """The column ``key``'s value among ``values`` (no object built)."""
+        return values[self._index[key]]
 
     def detached(self, values: Any) -> Any:
         """The instance whose column values are ``values`` (in ``columns`` order), or None

@@ -100,7 +100,7 @@ async def update_credentials(request: Request) -> JSON:
         sensitive=source.get_bool("sensitive"),
         language=source.get_str("language"),
     )
-    images = await stage_profile_images(params, viewer.account.id)
+    images = await stage_profile_images(params, viewer.account_id)
     try:
         async with state(request).db.write() as session:
             account = await session.merge(viewer.account)
@@ -137,7 +137,7 @@ async def get_relationships(request: Request) -> JSON:
     async with state(request).db.read() as session:
         found = await accounts_repo.get_accounts(session, wanted)
         rels = await relationships.relationships(
-            session, viewer.account.id, [i for i in wanted if i in found]
+            session, viewer.account_id, [i for i in wanted if i in found]
         )
     return JSON([relationship_json(r) for r in rels])
 
@@ -157,7 +157,7 @@ async def search(request: Request) -> JSON:
         following=bool(params.get_bool("following", False)),
     )
     async with state(request).db.read() as session:
-        found = await account_search.search_accounts(session, viewer.account.id, query)
+        found = await account_search.search_accounts(session, viewer.account_id, query)
     return JSON([account_json(a) for a in found])
 
 
@@ -170,7 +170,7 @@ async def familiar_followers(request: Request) -> JSON:
         found = await accounts_repo.get_accounts(session, wanted)
         shown = [i for i in wanted if i in found and found[i].suspended_at is None]
         open_ = [i for i in shown if not found[i].hide_collections]
-        familiar = await endorsements.familiar_followers(session, viewer.account.id, open_)
+        familiar = await endorsements.familiar_followers(session, viewer.account_id, open_)
     return JSON([familiar_followers_json(i, familiar.get(i, [])) for i in shown])
 
 
@@ -192,7 +192,7 @@ async def get_account_statuses(request: Request, account_id: str) -> JSON:
             only_media=bool(params.get_bool("only_media", False)),
             pinned=bool(params.get_bool("pinned", False)),
         )
-        viewer_id = viewer.account.id if viewer else None
+        viewer_id = viewer.account_id if viewer else None
         account = await access_account(session, _id(account_id))
         rows = await account_statuses(session, viewer_id, account, page_params(params), flt)
         items = await render_statuses(session, viewer_id, rows, context="account")
@@ -216,7 +216,7 @@ async def _account_list(
     params = await read_params(request)
     async with state(request).db.read() as session:
         account = await access_account(session, _id(account_id))
-        if account.hide_collections and (viewer is None or viewer.account.id != account.id):
+        if account.hide_collections and (viewer is None or viewer.account_id != account.id):
             return JSON([])
         rows = await query(session, account.id, page_params(params, default=40, maximum=80))
     return paged(request, [account_json(a) for _, a in rows], [c for c, _ in rows])
@@ -234,7 +234,7 @@ async def follow(request: Request, account_id: str) -> JSON:
     async with state(request).db.write() as session:
         target = await access_account(session, _id(account_id))
         await relationships.follow(session, viewer.account, target, options)
-        (rel,) = await relationships.relationships(session, viewer.account.id, [target.id])
+        (rel,) = await relationships.relationships(session, viewer.account_id, [target.id])
     return JSON(relationship_json(rel))
 
 
@@ -244,7 +244,7 @@ async def unfollow(request: Request, account_id: str) -> JSON:
     async with state(request).db.write() as session:
         target = await access_account(session, _id(account_id))
         await relationships.unfollow(session, viewer.account, target)
-        (rel,) = await relationships.relationships(session, viewer.account.id, [target.id])
+        (rel,) = await relationships.relationships(session, viewer.account_id, [target.id])
     return JSON(relationship_json(rel))
 
 
@@ -254,7 +254,7 @@ async def list_follow_requests(request: Request) -> JSON:
     params = await read_params(request)
     async with state(request).db.read() as session:
         rows = await relationships.follow_requests(
-            session, viewer.account.id, page_params(params, default=40, maximum=80)
+            session, viewer.account_id, page_params(params, default=40, maximum=80)
         )
     return paged(request, [account_json(a) for _, a in rows], [c for c, _ in rows])
 
@@ -265,7 +265,7 @@ async def authorize_follow_request(request: Request, account_id: str) -> JSON:
     async with state(request).db.write() as session:
         await relationships.authorize_request(session, viewer.account, _id(account_id) or 0)
         (rel,) = await relationships.relationships(
-            session, viewer.account.id, [_id(account_id) or 0]
+            session, viewer.account_id, [_id(account_id) or 0]
         )
     return JSON(relationship_json(rel))
 
@@ -276,7 +276,7 @@ async def reject_follow_request(request: Request, account_id: str) -> JSON:
     async with state(request).db.write() as session:
         await relationships.reject_request(session, viewer.account, _id(account_id) or 0)
         (rel,) = await relationships.relationships(
-            session, viewer.account.id, [_id(account_id) or 0]
+            session, viewer.account_id, [_id(account_id) or 0]
         )
     return JSON(relationship_json(rel))
 

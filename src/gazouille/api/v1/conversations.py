@@ -21,7 +21,7 @@ async def index(request: Request) -> JSON:
     params = await read_params(request)
     async with state(request).db.read() as session:
         rows = await conversations.list_conversations(
-            session, viewer.account.id, page_params(params)
+            session, viewer.account_id, page_params(params)
         )
         views = await conversations.present(session, viewer.account, rows)
     return paged(
@@ -36,7 +36,7 @@ async def destroy(request: Request, conversation_id: str) -> JSON:
     viewer = await require_viewer(request, "write:conversations")
     async with state(request).db.write() as session:
         row = await conversations.access_conversation(
-            session, viewer.account.id, parse_id(conversation_id)
+            session, viewer.account_id, parse_id(conversation_id)
         )
         await conversations.remove(session, row)
     return JSON({})
@@ -47,7 +47,7 @@ async def mark_read(request: Request, conversation_id: str) -> JSON:
     viewer = await require_viewer(request, "write:conversations")
     async with state(request).db.write() as session:
         row = await conversations.access_conversation(
-            session, viewer.account.id, parse_id(conversation_id)
+            session, viewer.account_id, parse_id(conversation_id)
         )
         await conversations.mark_read(session, row)
         (view,) = await conversations.present(session, viewer.account, [row])

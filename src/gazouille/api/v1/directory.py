@@ -26,5 +26,5 @@ async def index(request: Request) -> JSON:
         offset=params.get_int("offset", 0, low=0) or 0,
     )
     async with state(request).db.read() as session:
-        rows = await directory(session, viewer.account.id if viewer else None, query)
+        rows = await directory(session, viewer.account_id if viewer else None, query)
     return JSON([account_json(a) for a in rows])

@@ -72,7 +72,7 @@ async def _render(session: AsyncSession, row: Filter) -> JSON:
 async def index(request: Request) -> JSON:
     viewer = await require_viewer(request, "read:filters")
     async with state(request).db.read() as session:
-        rows = await filters.views(session, await filters.list_filters(session, viewer.account.id))
+        rows = await filters.views(session, await filters.list_filters(session, viewer.account_id))
     return JSON([full_filter_json(v) for v in rows])
 
 
@@ -81,7 +81,7 @@ async def create(request: Request) -> JSON:
     viewer = await require_viewer(request, "write:filters")
     params = await read_params(request)
     async with state(request).db.write() as session:
-        row = await filters.create_filter(session, viewer.account.id, _change(params))
+        row = await filters.create_filter(session, viewer.account_id, _change(params))
         return await _render(session, row)
 
 
@@ -89,7 +89,7 @@ async def create(request: Request) -> JSON:
 async def show_keyword(request: Request, keyword_id: str) -> JSON:
     viewer = await require_viewer(request, "read:filters")
     async with state(request).db.read() as session:
-        item, _ = await filters.access_keyword(session, viewer.account.id, parse_id(keyword_id))
+        item, _ = await filters.access_keyword(session, viewer.account_id, parse_id(keyword_id))
     return JSON(filter_keyword_json(item))
 
 
@@ -98,7 +98,7 @@ async def update_keyword(request: Request, keyword_id: str) -> JSON:
     viewer = await require_viewer(request, "write:filters")
     params = await read_params(request)
     async with state(request).db.write() as session:
-        item, row = await filters.access_keyword(session, viewer.account.id, parse_id(keyword_id))
+        item, row = await filters.access_keyword(session, viewer.account_id, parse_id(keyword_id))
         await filters.update_keyword(
             session, row, item, params.get_str("keyword"), params.get_bool("whole_word")
         )
@@ -109,7 +109,7 @@ async def update_keyword(request: Request, keyword_id: str) -> JSON:
 async def delete_keyword(request: Request, keyword_id: str) -> JSON:
     viewer = await require_viewer(request, "write:filters")
     async with state(request).db.write() as session:
-        item, row = await filters.access_keyword(session, viewer.account.id, parse_id(keyword_id))
+        item, row = await filters.access_keyword(session, viewer.account_id, parse_id(keyword_id))
         await filters.delete_keyword(session, row, item)
     return JSON({})
 
@@ -118,7 +118,7 @@ async def delete_keyword(request: Request, keyword_id: str) -> JSON:
 async def show_status(request: Request, item_id: str) -> JSON:
     viewer = await require_viewer(request, "read:filters")
     async with state(request).db.read() as session:
-        item, _ = await filters.access_filter_status(session, viewer.account.id, parse_id(item_id))
+        item, _ = await filters.access_filter_status(session, viewer.account_id, parse_id(item_id))
     return JSON(filter_status_json(item))
 
 
@@ -127,7 +127,7 @@ async def delete_status(request: Request, item_id: str) -> JSON:
     viewer = await require_viewer(request, "write:filters")
     async with state(request).db.write() as session:
         item, row = await filters.access_filter_status(
-            session, viewer.account.id, parse_id(item_id)
+            session, viewer.account_id, parse_id(item_id)
         )
         await filters.delete_filter_status(session, row, item)
     return JSON({})
@@ -137,7 +137,7 @@ async def delete_status(request: Request, item_id: str) -> JSON:
 async def show(request: Request, filter_id: str) -> JSON:
     viewer = await require_viewer(request, "read:filters")
     async with state(request).db.read() as session:
-        row = await filters.access_filter(session, viewer.account.id, parse_id(filter_id))
+        row = await filters.access_filter(session, viewer.account_id, parse_id(filter_id))
         return await _render(session, row)
 
 
@@ -146,7 +146,7 @@ async def update(request: Request, filter_id: str) -> JSON:
     viewer = await require_viewer(request, "write:filters")
     params = await read_params(request)
     async with state(request).db.write() as session:
-        row = await filters.access_filter(session, viewer.account.id, parse_id(filter_id))
+        row = await filters.access_filter(session, viewer.account_id, parse_id(filter_id))
         await filters.update_filter(session, row, _change(params))
         return await _render(session, row)
 
@@ -155,7 +155,7 @@ async def update(request: Request, filter_id: str) -> JSON:
 async def destroy(request: Request, filter_id: str) -> JSON:
     viewer = await require_viewer(request, "write:filters")
     async with state(request).db.write() as session:
-        row = await filters.access_filter(session, viewer.account.id, parse_id(filter_id))
+        row = await filters.access_filter(session, viewer.account_id, parse_id(filter_id))
         await filters.delete_filter(session, row)
     return JSON({})
 
@@ -164,7 +164,7 @@ async def destroy(request: Request, filter_id: str) -> JSON:
 async def keywords(request: Request, filter_id: str) -> JSON:
     viewer = await require_viewer(request, "read:filters")
     async with state(request).db.read() as session:
-        row = await filters.access_filter(session, viewer.account.id, parse_id(filter_id))
+        row = await filters.access_filter(session, viewer.account_id, parse_id(filter_id))
         items = await filters.list_keywords(session, row)
     return JSON([filter_keyword_json(k) for k in items])
 
@@ -174,7 +174,7 @@ async def add_keyword(request: Request, filter_id: str) -> JSON:
     viewer = await require_viewer(request, "write:filters")
     params = await read_params(request)
     async with state(request).db.write() as session:
-        row = await filters.access_filter(session, viewer.account.id, parse_id(filter_id))
+        row = await filters.access_filter(session, viewer.account_id, parse_id(filter_id))
         item = await filters.add_keyword(
             session, row, params.get_str("keyword"), params.get_bool("whole_word")
         )
@@ -185,7 +185,7 @@ async def add_keyword(request: Request, filter_id: str) -> JSON:
 async def statuses(request: Request, filter_id: str) -> JSON:
     viewer = await require_viewer(request, "read:filters")
     async with state(request).db.read() as session:
-        row = await filters.access_filter(session, viewer.account.id, parse_id(filter_id))
+        row = await filters.access_filter(session, viewer.account_id, parse_id(filter_id))
         items = await filters.list_filter_statuses(session, row)
     return JSON([filter_status_json(s) for s in items])
 
@@ -195,7 +195,7 @@ async def add_status(request: Request, filter_id: str) -> JSON:
     viewer = await require_viewer(request, "write:filters")
     params = await read_params(request)
     async with state(request).db.write() as session:
-        row = await filters.access_filter(session, viewer.account.id, parse_id(filter_id))
+        row = await filters.access_filter(session, viewer.account_id, parse_id(filter_id))
         item = await filters.add_status(session, row, params.get_id("status_id"))
     return JSON(filter_status_json(item))
 
@@ -219,7 +219,7 @@ def _v1_change(params: Params) -> v1.V1Change:
 async def v1_index(request: Request) -> JSON:
     viewer = await require_viewer(request, "read:filters")
     async with state(request).db.read() as session:
-        rows = await v1.list_v1(session, viewer.account.id)
+        rows = await v1.list_v1(session, viewer.account_id)
     return JSON([v1_filter_json(k, f) for k, f in rows])
 
 
@@ -228,7 +228,7 @@ async def v1_create(request: Request) -> JSON:
     viewer = await require_viewer(request, "write:filters")
     params = await read_params(request)
     async with state(request).db.write() as session:
-        keyword, row = await v1.create_v1(session, viewer.account.id, _v1_change(params))
+        keyword, row = await v1.create_v1(session, viewer.account_id, _v1_change(params))
     return JSON(v1_filter_json(keyword, row))
 
 
@@ -237,7 +237,7 @@ async def v1_show(request: Request, keyword_id: str) -> JSON:
     viewer = await require_viewer(request, "read:filters")
     async with state(request).db.read() as session:
         keyword, row = await filters.access_keyword(
-            session, viewer.account.id, parse_id(keyword_id)
+            session, viewer.account_id, parse_id(keyword_id)
         )
     return JSON(v1_filter_json(keyword, row))
 
@@ -248,7 +248,7 @@ async def v1_update(request: Request, keyword_id: str) -> JSON:
     params = await read_params(request)
     async with state(request).db.write() as session:
         keyword, row = await filters.access_keyword(
-            session, viewer.account.id, parse_id(keyword_id)
+            session, viewer.account_id, parse_id(keyword_id)
         )
         await v1.update_v1(session, keyword, row, _v1_change(params))
     return JSON(v1_filter_json(keyword, row))
@@ -259,7 +259,7 @@ async def v1_destroy(request: Request, keyword_id: str) -> JSON:
     viewer = await require_viewer(request, "write:filters")
     async with state(request).db.write() as session:
         keyword, row = await filters.access_keyword(
-            session, viewer.account.id, parse_id(keyword_id)
+            session, viewer.account_id, parse_id(keyword_id)
         )
         await filters.delete_keyword(session, row, keyword)
     return JSON({})

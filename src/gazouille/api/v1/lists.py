@@ -41,7 +41,7 @@ def _account_ids(params: Params) -> list[int]:
 async def index(request: Request) -> JSON:
     viewer = await require_viewer(request, "read:lists")
     async with state(request).db.read() as session:
-        rows = await lists.owned_lists(session, viewer.account.id)
+        rows = await lists.owned_lists(session, viewer.account_id)
     return JSON([list_json(r) for r in rows])
 
 
@@ -50,7 +50,7 @@ async def create(request: Request) -> JSON:
     viewer = await require_viewer(request, "write:lists")
     params = await read_params(request)
     async with state(request).db.write() as session:
-        row = await lists.create_list(session, viewer.account.id, _change(params))
+        row = await lists.create_list(session, viewer.account_id, _change(params))
     return JSON(list_json(row))
 
 
@@ -58,7 +58,7 @@ async def create(request: Request) -> JSON:
 async def show(request: Request, list_id: str) -> JSON:
     viewer = await require_viewer(request, "read:lists")
     async with state(request).db.read() as session:
-        row = await lists.access_list(session, viewer.account.id, parse_id(list_id))
+        row = await lists.access_list(session, viewer.account_id, parse_id(list_id))
     return JSON(list_json(row))
 
 
@@ -67,7 +67,7 @@ async def update(request: Request, list_id: str) -> JSON:
     viewer = await require_viewer(request, "write:lists")
     params = await read_params(request)
     async with state(request).db.write() as session:
-        row = await lists.access_list(session, viewer.account.id, parse_id(list_id))
+        row = await lists.access_list(session, viewer.account_id, parse_id(list_id))
         await lists.update_list(session, row, _change(params))
     return JSON(list_json(row))
 
@@ -76,7 +76,7 @@ async def update(request: Request, list_id: str) -> JSON:
 async def destroy(request: Request, list_id: str) -> JSON:
     viewer = await require_viewer(request, "write:lists")
     async with state(request).db.write() as session:
-        row = await lists.access_list(session, viewer.account.id, parse_id(list_id))
+        row = await lists.access_list(session, viewer.account_id, parse_id(list_id))
         await lists.delete_list(session, row)
     return JSON({})
 
@@ -89,7 +89,7 @@ async def members(request: Request, list_id: str) -> JSON:
     unlimited = params.get_str("limit") == "0"
     page = None if unlimited else page_params(params, default=40, maximum=80)
     async with state(request).db.read() as session:
-        row = await lists.access_list(session, viewer.account.id, parse_id(list_id))
+        row = await lists.access_list(session, viewer.account_id, parse_id(list_id))
         rows = await lists.members(session, row, page)
     items = [account_json(a) for _, a in rows]
     return JSON(items) if unlimited else paged(request, items, [c for c, _ in rows])
@@ -100,7 +100,7 @@ async def add_members(request: Request, list_id: str) -> JSON:
     viewer = await require_viewer(request, "write:lists")
     params = await read_params(request)
     async with state(request).db.write() as session:
-        row = await lists.access_list(session, viewer.account.id, parse_id(list_id))
+        row = await lists.access_list(session, viewer.account_id, parse_id(list_id))
         await lists.add_members(session, row, _account_ids(params))
     return JSON({})
 
@@ -111,7 +111,7 @@ async def remove_members(request: Request, list_id: str) -> JSON:
     params = await read_params(request)
     ids = [i for i in (parse_id(v) for v in params.get_strs("account_ids")) if i is not None]
     async with state(request).db.write() as session:
-        row = await lists.access_list(session, viewer.account.id, parse_id(list_id))
+        row = await lists.access_list(session, viewer.account_id, parse_id(list_id))
         await lists.remove_members(session, row, ids)
     return JSON({})
 
@@ -121,7 +121,7 @@ async def timeline(request: Request, list_id: str) -> JSON:
     viewer = await require_viewer(request, "read:lists")
     params = await read_params(request)
     async with state(request).db.read() as session:
-        row = await lists.access_list(session, viewer.account.id, parse_id(list_id))
+        row = await lists.access_list(session, viewer.account_id, parse_id(list_id))
         rows = await list_statuses(session, row, page_params(params))
-        items = await render_statuses(session, viewer.account.id, rows, context="home")
+        items = await render_statuses(session, viewer.account_id, rows, context="home")
     return paged(request, items, [r.id for r in rows])

@@ -34,7 +34,7 @@ async def get_markers(request: Request) -> JSON:
     viewer = await require_viewer(request, "read:statuses")
     params = await read_params(request)
     async with state(request).db.read() as session:
-        found = await markers.get_markers(session, viewer.account.id, params.get_strs("timeline"))
+        found = await markers.get_markers(session, viewer.account_id, params.get_strs("timeline"))
     return JSON(_markers_json(found))
 
 
@@ -52,5 +52,5 @@ async def save_markers(request: Request) -> JSON:
             raise ValidationFailed(f"Validation failed: {timeline} last_read_id must be an id")
         positions[timeline] = position
     async with state(request).db.write() as session:
-        saved = await markers.save_markers(session, viewer.account.id, positions)
+        saved = await markers.save_markers(session, viewer.account_id, positions)
     return JSON(_markers_json(saved))

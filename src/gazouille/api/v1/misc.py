@@ -21,7 +21,7 @@ async def list_blocks(request: Request) -> JSON:
     params = await read_params(request)
     async with state(request).db.read() as session:
         rows = await blocks.blocked_accounts(
-            session, viewer.account.id, page_params(params, default=40, maximum=80)
+            session, viewer.account_id, page_params(params, default=40, maximum=80)
         )
     return paged(request, [account_json(a) for _, a in rows], [c for c, _ in rows])
 
@@ -32,7 +32,7 @@ async def list_mutes(request: Request) -> JSON:
     params = await read_params(request)
     async with state(request).db.read() as session:
         rows = await mutes.muted_accounts(
-            session, viewer.account.id, page_params(params, default=40, maximum=80)
+            session, viewer.account_id, page_params(params, default=40, maximum=80)
         )
     return paged(request, [muted_account_json(m) for _, m in rows], [c for c, _ in rows])
 
@@ -43,7 +43,7 @@ async def list_domain_blocks(request: Request) -> JSON:
     params = await read_params(request)
     async with state(request).db.read() as session:
         rows = await blocks.blocked_domains(
-            session, viewer.account.id, page_params(params, default=100, maximum=200)
+            session, viewer.account_id, page_params(params, default=100, maximum=200)
         )
     return paged(request, [d for _, d in rows], [c for c, _ in rows])
 
@@ -72,7 +72,7 @@ async def list_endorsements(request: Request) -> JSON:
     params = await read_params(request)
     async with state(request).db.read() as session:
         rows = await endorsements.endorsed_accounts(
-            session, viewer.account.id, page_params(params, default=40, maximum=80)
+            session, viewer.account_id, page_params(params, default=40, maximum=80)
         )
     return paged(request, [account_json(a) for _, a in rows], [c for c, _ in rows])
 

@@ -46,13 +46,13 @@ async def list_notifications(request: Request) -> JSON:
         flt = notification_filter(params)
         rows = await notifications.list_notifications(
             session,
-            viewer.account.id,
+            viewer.account_id,
             page_params(params, default=40, maximum=80),
             types=flt.types,
             exclude_types=flt.exclude_types,
             from_account_id=flt.from_account_id,
         )
-        items = await _render(session, viewer.account.id, rows)
+        items = await _render(session, viewer.account_id, rows)
     return paged(request, items, [r.id for r in rows])
 
 
@@ -65,7 +65,7 @@ async def unread_count(request: Request) -> JSON:
     limit = params.get_int("limit", 100, low=1, high=1000) or 100
     async with state(request).db.read() as session:
         count = await notifications.unread_count(
-            session, viewer.account.id, limit, notification_filter(params)
+            session, viewer.account_id, limit, notification_filter(params)
         )
     return JSON({"count": count})
 
@@ -74,7 +74,7 @@ async def unread_count(request: Request) -> JSON:
 async def clear(request: Request) -> JSON:
     viewer = await require_viewer(request, "write:notifications")
     async with state(request).db.write() as session:
-        await notifications.clear(session, viewer.account.id)
+        await notifications.clear(session, viewer.account_id)
     return JSON({})
 
 
@@ -83,9 +83,9 @@ async def get_one(request: Request, notification_id: str) -> JSON:
     viewer = await require_viewer(request, "read:notifications")
     async with state(request).db.read() as session:
         row = await notifications.access_notification(
-            session, viewer.account.id, parse_id(notification_id) or 0
+            session, viewer.account_id, parse_id(notification_id) or 0
         )
-        items = await _render(session, viewer.account.id, [row])
+        items = await _render(session, viewer.account_id, [row])
     if not items:
         raise NotFound()
     return JSON(items[0])
@@ -95,5 +95,5 @@ async def get_one(request: Request, notification_id: str) -> JSON:
 async def dismiss(request: Request, notification_id: str) -> JSON:
     viewer = await require_viewer(request, "write:notifications")
     async with state(request).db.write() as session:
-        await notifications.dismiss(session, viewer.account.id, parse_id(notification_id) or 0)
+        await notifications.dismiss(session, viewer.account_id, parse_id(notification_id) or 0)
     return JSON({})

@@ -19,7 +19,7 @@ router = APIRouter()
 @router.get("/api/v1/polls/{poll_id}")
 async def get_poll(request: Request, poll_id: str) -> JSON:
     viewer = await optional_viewer(request, "read:statuses")
-    viewer_id = viewer.account.id if viewer else None
+    viewer_id = viewer.account_id if viewer else None
     async with state(request).db.read() as session:
         poll = await polls.access_poll(session, viewer_id, parse_id(poll_id))
         views = await present_polls(session, viewer_id, [poll.status_id])
@@ -36,5 +36,5 @@ async def vote(request: Request, poll_id: str) -> JSON:
         poll = await polls.vote(
             session, viewer.account, parse_id(poll_id), params.get_strs("choices")
         )
-        views = await present_polls(session, viewer.account.id, [poll.status_id])
+        views = await present_polls(session, viewer.account_id, [poll.status_id])
     return JSON(poll_json(views[poll.status_id]))

@@ -30,7 +30,7 @@ async def _act(request: Request, account_id: str, scope: str, action: Action) ->
     async with state(request).db.write() as session:
         target = await access_account(session, parse_id(account_id))
         await action(session, viewer.account, target)
-        (rel,) = await relationships.relationships(session, viewer.account.id, [target.id])
+        (rel,) = await relationships.relationships(session, viewer.account_id, [target.id])
     return JSON(relationship_json(rel))
 
 
@@ -99,7 +99,7 @@ async def account_lists(request: Request, account_id: str) -> JSON:
     viewer = await require_viewer(request, "read:lists")
     async with state(request).db.read() as session:
         target = await access_account(session, parse_id(account_id))
-        rows = await lists.lists_containing(session, viewer.account.id, target.id)
+        rows = await lists.lists_containing(session, viewer.account_id, target.id)
     return JSON([list_json(r) for r in rows])
 
 
@@ -110,7 +110,7 @@ async def account_endorsements(request: Request, account_id: str) -> JSON:
     params = await read_params(request)
     async with state(request).db.read() as session:
         account = await access_account(session, parse_id(account_id))
-        if account.hide_collections and (viewer is None or viewer.account.id != account.id):
+        if account.hide_collections and (viewer is None or viewer.account_id != account.id):
             return JSON([])
         rows = await endorsements.endorsed_accounts(
             session, account.id, page_params(params, default=40, maximum=80)

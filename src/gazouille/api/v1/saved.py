@@ -19,8 +19,8 @@ async def bookmarks(request: Request) -> JSON:
     viewer = await require_viewer(request, "read:bookmarks")
     params = await read_params(request)
     async with state(request).db.read() as session:
-        rows = await saved.bookmarked(session, viewer.account.id, page_params(params))
-        items = await render_statuses(session, viewer.account.id, [s for _, s in rows])
+        rows = await saved.bookmarked(session, viewer.account_id, page_params(params))
+        items = await render_statuses(session, viewer.account_id, [s for _, s in rows])
     return paged(request, items, [c for c, _ in rows])
 
 
@@ -29,6 +29,6 @@ async def favourites(request: Request) -> JSON:
     viewer = await require_viewer(request, "read:favourites")
     params = await read_params(request)
     async with state(request).db.read() as session:
-        rows = await saved.favourited(session, viewer.account.id, page_params(params))
-        items = await render_statuses(session, viewer.account.id, [s for _, s in rows])
+        rows = await saved.favourited(session, viewer.account_id, page_params(params))
+        items = await render_statuses(session, viewer.account_id, [s for _, s in rows])
     return paged(request, items, [c for c, _ in rows])

@@ -97,7 +97,7 @@ async def create(request: Request) -> JSON:
             max_characters=settings.max_characters,
             default_visibility=viewer.user.default_privacy,
         )
-    return await _answer(request, viewer.account.id, status)
+    return await _answer(request, viewer.account_id, status)
 
 
 # Only the writing happens in a write transaction: SQLite has one writer, and every
@@ -138,7 +138,7 @@ async def edit(request: Request, status_id: str) -> JSON:
             change,
             max_characters=settings.max_characters,
         )
-    return await _answer(request, viewer.account.id, status)
+    return await _answer(request, viewer.account_id, status)
 
 
 @router.get("/api/v1/statuses/{status_id}/history")
@@ -146,7 +146,7 @@ async def history(request: Request, status_id: str) -> JSON:
     viewer = await optional_viewer(request, "read:statuses")
     async with state(request).db.read() as session:
         versions = await edits.history(
-            session, viewer.account.id if viewer else None, parse_id(status_id)
+            session, viewer.account_id if viewer else None, parse_id(status_id)
         )
     return JSON([status_edit_json(v) for v in versions])
 
@@ -156,7 +156,7 @@ async def get_many(request: Request) -> JSON:
     viewer = await optional_viewer(request, "read:statuses")
     params = await read_params(request)
     ids = [i for i in (parse_id(v) for v in params.get_strs("id")[:40]) if i]
-    viewer_id = viewer.account.id if viewer else None
+    viewer_id = viewer.account_id if viewer else None
     async with state(request).db.read() as session:
         rows = await queries.get_many(session, viewer_id, ids)
         return JSON(await render_statuses(session, viewer_id, rows))
@@ -165,7 +165,7 @@ async def get_many(request: Request) -> JSON:
 @router.get("/api/v1/statuses/{status_id}")
 async def get_one(request: Request, status_id: str) -> JSON:
     viewer = await optional_viewer(request, "read:statuses")
-    viewer_id = viewer.account.id if viewer else None
+    viewer_id = viewer.account_id if viewer else None
     async with state(request).db.read() as session:
         status = await access_status(session, viewer_id, parse_id(status_id))
         return JSON(await render_status(session, viewer_id, status))
@@ -177,7 +177,7 @@ async def delete(request: Request, status_id: str) -> JSON:
     params = await read_params(request)
     async with state(request).db.write() as session:
         status = await statuses.access_own_status(session, viewer.account, parse_id(status_id))
-        (view,) = await present_statuses(session, viewer.account.id, [status])
+        (view,) = await present_statuses(session, viewer.account_id, [status])
         body = deleted_status_json(view)
         await statuses.delete_status(
             session,
@@ -199,7 +199,7 @@ async def source(request: Request, status_id: str) -> JSON:
 @router.get("/api/v1/statuses/{status_id}/context")
 async def context(request: Request, status_id: str) -> JSON:
     viewer = await optional_viewer(request, "read:statuses")
-    viewer_id = viewer.account.id if viewer else None
+    viewer_id = viewer.account_id if viewer else None
     async with state(request).db.read() as session:
         status = await access_status(session, viewer_id, parse_id(status_id))
         ctx = await queries.context(session, viewer_id, status)
@@ -223,7 +223,7 @@ async def _act(request: Request, status_id: str, scope: str, action: Action) -> 
     viewer = await require_viewer(request, scope)
     async with state(request).db.write() as session:
         status = await action(session, viewer.account, parse_id(status_id))
-    return await _answer(request, viewer.account.id, status)
+    return await _answer(request, viewer.account_id, status)
 
 
 @router.post("/api/v1/statuses/{status_id}/favourite")
@@ -244,7 +244,7 @@ async def reblog(request: Request, status_id: str) -> JSON:
         row = await statuses.reblog(
             session, viewer.account, parse_id(status_id), params.get_str("visibility")
         )
-    return await _answer(request, viewer.account.id, row)
+    return await _answer(request, viewer.account_id, row)
 
 
 @router.post("/api/v1/statuses/{status_id}/unreblog")
@@ -297,7 +297,7 @@ async def _who(request: Request, status_id: str, query: queries.AccountPageQuery
     params = await read_params(request)
     async with state(request).db.read() as session:
         status = await access_status(
-            session, viewer.account.id if viewer else None, parse_id(status_id)
+            session, viewer.account_id if viewer else None, parse_id(status_id)
         )
         rows = await query(session, status.id, page_params(params, default=40, maximum=80))
     return paged(request, [account_json(a) for _, a in rows], [c for c, _ in rows])

@@ -23,7 +23,7 @@ async def suggestions_v2(request: Request) -> JSON:
     params = await read_params(request)
     limit = params.get_int("limit", DEFAULT_LIMIT, low=1, high=DEFAULT_LIMIT * 2) or DEFAULT_LIMIT
     async with state(request).db.read() as session:
-        found = await suggestions.suggestions(session, viewer.account.id, limit)
+        found = await suggestions.suggestions(session, viewer.account_id, limit)
     return JSON([suggestion_json(s) for s in found])
 
 
@@ -33,7 +33,7 @@ async def suggestions_v1(request: Request) -> JSON:
     params = await read_params(request)
     limit = params.get_int("limit", DEFAULT_LIMIT, low=1, high=DEFAULT_LIMIT * 2) or DEFAULT_LIMIT
     async with state(request).db.read() as session:
-        found = await suggestions.suggestions(session, viewer.account.id, limit)
+        found = await suggestions.suggestions(session, viewer.account_id, limit)
     return JSON([account_json(s.account) for s in found])
 
 
@@ -42,5 +42,5 @@ async def dismiss(request: Request, account_id: str) -> JSON:
     viewer = await require_viewer(request, "write:accounts")
     async with state(request).db.write() as session:
         target = await access_account(session, parse_id(account_id))
-        await suggestions.dismiss(session, viewer.account.id, target.id)
+        await suggestions.dismiss(session, viewer.account_id, target.id)
     return JSON({})

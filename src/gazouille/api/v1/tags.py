@@ -32,7 +32,7 @@ async def render_tags(
 async def timeline(request: Request, hashtag: str) -> JSON:
     async with optional_viewer_session(request, "read:statuses") as (viewer, session):
         params = await read_params(request)
-        viewer_id = viewer.account.id if viewer else None
+        viewer_id = viewer.account_id if viewer else None
         wanted = TagFilter(
             name=tags.clean_name(hashtag),
             any=params.get_strs("any"),
@@ -55,7 +55,7 @@ async def show(request: Request, name: str) -> JSON:
         raise NotFound()
     async with state(request).db.read() as session:
         tag = await tags.find_tag(session, name) or tags.unsaved_tag(name)
-        items = await render_tags(session, viewer.account.id if viewer else None, [tag])
+        items = await render_tags(session, viewer.account_id if viewer else None, [tag])
     return JSON(items[0])
 
 
@@ -63,8 +63,8 @@ async def show(request: Request, name: str) -> JSON:
 async def follow(request: Request, name: str) -> JSON:
     viewer = await require_viewer(request, "write:follows")
     async with state(request).db.write() as session:
-        tag = await tags.follow_tag(session, viewer.account.id, name)
-        items = await render_tags(session, viewer.account.id, [tag])
+        tag = await tags.follow_tag(session, viewer.account_id, name)
+        items = await render_tags(session, viewer.account_id, [tag])
     return JSON(items[0])
 
 
@@ -72,8 +72,8 @@ async def follow(request: Request, name: str) -> JSON:
 async def unfollow(request: Request, name: str) -> JSON:
     viewer = await require_viewer(request, "write:follows")
     async with state(request).db.write() as session:
-        tag = await tags.unfollow_tag(session, viewer.account.id, name)
-        items = await render_tags(session, viewer.account.id, [tag])
+        tag = await tags.unfollow_tag(session, viewer.account_id, name)
+        items = await render_tags(session, viewer.account_id, [tag])
     return JSON(items[0])
 
 
@@ -83,8 +83,8 @@ async def followed(request: Request) -> JSON:
     params = await read_params(request)
     page = page_params(params, default=100, maximum=200)
     async with state(request).db.read() as session:
-        rows = await tags.followed_tags(session, viewer.account.id, page)
-        items = await render_tags(session, viewer.account.id, [t for _, t in rows])
+        rows = await tags.followed_tags(session, viewer.account_id, page)
+        items = await render_tags(session, viewer.account_id, [t for _, t in rows])
     return paged(request, items, [follow_id for follow_id, _ in rows])
 
 
@@ -107,7 +107,7 @@ async def feature(request: Request) -> JSON:
     viewer = await require_viewer(request, "write:accounts")
     params = await read_params(request)
     async with state(request).db.write() as session:
-        row, tag = await tags.feature_tag(session, viewer.account.id, params.get_str("name"))
+        row, tag = await tags.feature_tag(session, viewer.account_id, params.get_str("name"))
         views = await present_featured_tags(session, viewer.account, [(row, tag)])
     return JSON(featured_tag_json(views[0]))
 
@@ -116,15 +116,15 @@ async def feature(request: Request) -> JSON:
 async def feature_suggestions(request: Request) -> JSON:
     viewer = await require_viewer(request, "read:accounts")
     async with state(request).db.read() as session:
-        rows = await tags.featured_tag_suggestions(session, viewer.account.id)
-        return JSON(await render_tags(session, viewer.account.id, rows))
+        rows = await tags.featured_tag_suggestions(session, viewer.account_id)
+        return JSON(await render_tags(session, viewer.account_id, rows))
 
 
 @router.delete("/api/v1/featured_tags/{featured_id}")
 async def unfeature(request: Request, featured_id: str) -> JSON:
     viewer = await require_viewer(request, "write:accounts")
     async with state(request).db.write() as session:
-        await tags.unfeature_tag(session, viewer.account.id, parse_id(featured_id))
+        await tags.unfeature_tag(session, viewer.account_id, parse_id(featured_id))
     return JSON({})
 
 

@@ -17,8 +17,8 @@ router = APIRouter()
 async def home(request: Request) -> JSON:
     async with viewer_session(request, "read:statuses") as (viewer, session):
         params = await read_params(request)
-        rows = await timelines.home(session, viewer.account.id, page_params(params))
-        items = await render_statuses(session, viewer.account.id, rows, context="home")
+        rows = await timelines.home(session, viewer.account_id, page_params(params))
+        items = await render_statuses(session, viewer.account_id, rows, context="home")
     return paged(request, items, [r.id for r in rows])
 
 
@@ -26,7 +26,7 @@ async def home(request: Request) -> JSON:
 async def public(request: Request) -> JSON:
     async with optional_viewer_session(request, "read:statuses") as (viewer, session):
         params = await read_params(request)
-        viewer_id = viewer.account.id if viewer else None
+        viewer_id = viewer.account_id if viewer else None
         rows = await timelines.public(
             session,
             page_params(params),

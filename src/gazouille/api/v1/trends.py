@@ -47,14 +47,14 @@ async def tags(request: Request) -> JSON:
     limit, offset = _window(await read_params(request), 10)
     async with state(request).db.read() as session:
         rows = await trends.trending_tags(session, limit, offset)
-        items = await render_tags(session, viewer.account.id if viewer else None, rows)
+        items = await render_tags(session, viewer.account_id if viewer else None, rows)
     return offset_paged(request, list(items), limit, offset)
 
 
 @router.get("/api/v1/trends/statuses")
 async def statuses(request: Request) -> JSON:
     viewer = await optional_viewer(request, "read:statuses")
-    viewer_id = viewer.account.id if viewer else None
+    viewer_id = viewer.account_id if viewer else None
     limit, offset = _window(await read_params(request), 20)
     async with state(request).db.read() as session:
         rows = await trends.trending_statuses(session, viewer_id, limit, offset)

@@ -117,14 +117,14 @@ async def list_groups(request: Request) -> JSON:
     async with state(request).db.read() as session:
         page = await grouping.list_groups(
             session,
-            viewer.account.id,
+            viewer.account_id,
             page_params(params, default=40, maximum=80),
             notification_filter(params),
             _grouped(params),
         )
         body = await _results(
             session,
-            viewer.account.id,
+            viewer.account_id,
             page.groups,
             paginating=True,
             partial_avatars=expand == "partial_avatars",
@@ -144,7 +144,7 @@ async def unread_count(request: Request) -> JSON:
     limit = params.get_int("limit", 100, low=1, high=1000) or 100
     async with state(request).db.read() as session:
         count = await grouping.unread_group_count(
-            session, viewer.account.id, limit, notification_filter(params), _grouped(params)
+            session, viewer.account_id, limit, notification_filter(params), _grouped(params)
         )
     return JSON({"count": count})
 
@@ -187,8 +187,8 @@ async def update_policy(request: Request) -> JSON:
 async def get_group(request: Request, group_key: str) -> JSON:
     viewer = await require_viewer(request, "read:notifications")
     async with state(request).db.read() as session:
-        group = await grouping.get_group(session, viewer.account.id, group_key)
-        body = await _results(session, viewer.account.id, [group], paginating=False)
+        group = await grouping.get_group(session, viewer.account_id, group_key)
+        body = await _results(session, viewer.account_id, [group], paginating=False)
     if not body["notification_groups"]:
         raise NotFound()
     return JSON(body)
@@ -198,7 +198,7 @@ async def get_group(request: Request, group_key: str) -> JSON:
 async def dismiss_group(request: Request, group_key: str) -> JSON:
     viewer = await require_viewer(request, "write:notifications")
     async with state(request).db.write() as session:
-        await grouping.dismiss_group(session, viewer.account.id, group_key)
+        await grouping.dismiss_group(session, viewer.account_id, group_key)
     return JSON({})
 
 
@@ -208,6 +208,6 @@ async def group_accounts(request: Request, group_key: str) -> JSON:
     params = await read_params(request)
     async with state(request).db.read() as session:
         rows = await grouping.group_accounts(
-            session, viewer.account.id, group_key, page_params(params, default=40, maximum=80)
+            session, viewer.account_id, group_key, page_params(params, default=40, maximum=80)
         )
     return paged(request, [account_json(a) for _, a in rows], [i for i, _ in rows])

@@ -39,7 +39,7 @@ async def search_v2(request: Request) -> JSON:
     if (limit is not None and limit < 0) or (offset is not None and offset < 0):
         raise BadRequest("Pagination values for `offset` and `limit` must be positive")
     kind = params.get_str("type") or None
-    viewer_id = viewer.account.id if viewer else None
+    viewer_id = viewer.account_id if viewer else None
     resolved = ResolvedQuery()
     if viewer is not None and params.get_bool("resolve", False):
         resolved = await resolve_remote(q, want=kind)

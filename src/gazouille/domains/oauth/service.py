@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -41,27 +42,68 @@ class OAuthError(GazouilleError):
         self.status = status
 
 
-@dataclass
 class TokenInfo:
-    token: OAuthAccessToken
-    application: OAuthApplication | None
-    user: User | None
-    account: Account | None
-    # When the account was last seen active (its home feed is fanned out to while recent).
-    active_at: datetime | None = None
+    """An access token with its application, user and account, read as one row. Their ORM
+    objects (detached: see ``core.detached``) are built on first use; the checks every
+    request makes (scopes, denial, the account's id) read the row itself."""
+
+    def __init__(self, row: Sequence[Any]):
+        self._parts: list[Sequence[Any]] = []
+        start = 0
+        for part in _TOKEN_PARTS:
+            self._parts.append(row[start : start + len(part)])
+            start += len(part)
+        # When the account was last seen active (its home feed is fanned out to while recent).
+        self.active_at: datetime | None = row[start]
+
+    def _value(self, part: int, key: str) -> Any:
+        return _TOKEN_PARTS[part].value(self._parts[part], key)
+
+    @cached_property
+    def token(self) -> OAuthAccessToken:
+        token: OAuthAccessToken = _TOKEN_PARTS[0].detached(self._parts[0])
+        return token
+
+    @cached_property
+    def application(self) -> OAuthApplication | None:
+        application: OAuthApplication | None = _TOKEN_PARTS[1].detached(self._parts[1])
+        return application
+
+    @cached_property
+    def user(self) -> User | None:
+        user: User | None = _TOKEN_PARTS[2].detached(self._parts[2])
+        return user
+
+    @cached_property
+    def account(self) -> Account | None:
+        account: Account | None = _TOKEN_PARTS[3].detached(self._parts[3])
+        return account
+
+    @property
+    def has_user(self) -> bool:
+        return self._value(2, "id") is not None
+
+    @property
+    def account_id(self) -> int | None:
+        account_id: int | None = self._value(3, "id")
+        return account_id
 
     @property
     def scopes(self) -> list[str]:
-        return self.token.scopes.split()
+        return str(self._value(0, "scopes")).split()
 
     @property
     def denial(self) -> str | None:
         """Why this user's token may not be used now (None when it may)."""
-        if self.user is None:
+        if not self.has_user:
             return None
-        if self.user.disabled or self.account is None or self.account.suspended_at is not None:
+        if (
+            self._value(2, "disabled")
+            or self.account_id is None
+            or self._value(3, "suspended_at") is not None
+        ):
             return "Your login is currently disabled"
-        if not self.user.approved:
+        if not self._value(2, "approved"):
             return "Your login is currently pending approval"
         return None
 
@@ -350,14 +392,7 @@ async def authenticate_token(session: AsyncSession, token: str) -> TokenInfo | N
     rows = await core_rows(session, _token_statement(), {"digest": token_digest(token)})
     if not rows:
         return None
-    row = rows[0]
-    entities = []
-    start = 0
-    for part in _TOKEN_PARTS:
-        entities.append(part.detached(row[start : start + len(part)]))
-        start += len(part)
-    token_row, app, user, account = entities
-    return TokenInfo(token_row, app, user, account, row[start])
+    return TokenInfo(rows[0])
 
 
 _TOKEN_PARTS = (
