@@ -145,3 +145,29 @@ async def test_a_newly_found_profile_comes_with_its_latest_public_posts(
     statuses = (await api.get(f"/api/v1/accounts/{account_id}/statuses", alice)).json()
     assert [s["uri"] for s in statuses] == [public["object"]["id"]]
     assert "https://elsewhere.example/notes/1" not in fedi.servers.fetched
+
+
+async def test_a_post_stored_meanwhile_is_the_one_resolved(
+    fedi: Fedi, resolver: FederationResolver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The inbox may store a post while a search resolves its URL: the search's insert
+    then clashes on the URI, and the copy stored first is the answer."""
+    from gazouille.domains.statuses import remote as remote_statuses
+
+    fedi.peer()
+    note = load("mastodon/create_note")["object"]
+    fedi.servers.serve(note)
+    first = await resolver.resolve_status(note["id"])
+    assert first is not None
+    # The second resolution does not see the stored copy until after its insert failed.
+    real = remote_statuses.status_by_uri
+    hidden = {"times": 2}  # the resolver's look-up and store_remote_status's
+
+    async def late(session: Any, uri: str | None) -> Any:
+        if hidden["times"] > 0:
+            hidden["times"] -= 1
+            return None
+        return await real(session, uri)
+
+    monkeypatch.setattr(remote_statuses, "status_by_uri", late)
+    assert await resolver.resolve_status(note["id"]) == first

@@ -13,6 +13,8 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any, Protocol
 
+from sqlalchemy.exc import IntegrityError
+
 from gazouille.activitypub.client import FetchError
 from gazouille.activitypub.signatures import Signer
 from gazouille.activitypub.vocab import as_list, host_of, id_of
@@ -204,13 +206,22 @@ class Remote:
         if note.quote_uri and depth == 0:
             # The quoted post, so the quote shows; not its thread nor what it quotes.
             await self.note(note.quote_uri, depth=MAX_THREAD_DEPTH)
-        async with self.db.write() as session:
-            fresh = await session.get(Account, author.id)
-            if fresh is None:
-                return None
-            status = await remote_statuses.store_remote_status(session, fresh, note)
-            await self._ask_for_parent(session, status, note.in_reply_to_uri, depth)
-            return status
+        try:
+            async with self.db.write() as session:
+                fresh = await session.get(Account, author.id)
+                if fresh is None:
+                    return None
+                status = await remote_statuses.store_remote_status(session, fresh, note)
+                await self._ask_for_parent(session, status, note.in_reply_to_uri, depth)
+                return status
+        except IntegrityError:
+            # Stored meanwhile by another transaction (the same post arriving in the inbox
+            # while a search resolves its URL): that copy is the one.
+            async with self.db.read() as session:
+                stored = await remote_statuses.status_by_uri(session, note.uri)
+            if stored is None:
+                raise
+            return stored
 
     async def fetch_mentions(self, note: remote_statuses.RemoteNote) -> None:
         """A few unknown mentioned accounts are fetched, so the post lists them."""
