@@ -83,22 +83,29 @@ def _compile(statement: Any, dialect: Dialect) -> Plan | None:
         for index, column in enumerate(compiled._result_columns)
     }
     row = namedtuple("Row", keys, rename=True)  # type: ignore[misc]
-    convert = _converter(row, {i: c for i, c in converters.items() if c is not None}, len(keys))
+    convert = _converter(row, {i: c for i, c in converters.items() if c is not None})
     return Plan(compiled.string, names, defaults, computed, binders, convert)
 
 
 def _converter(
-    row: type[tuple[Any, ...]], converters: dict[int, Converter], width: int
+    row: type[tuple[Any, ...]], converters: dict[int, Converter]
 ) -> Callable[[list[Any]], list[Any]]:
     """A function that turns fetched tuples into ``row`` tuples, each column through its
-    converter if it has one: generated as one list comprehension (its text is made of
-    column indexes only), since a loop over the columns of each row cost as much as the
-    statement."""
-    cells = ", ".join(f"c{i}(r[{i}])" if i in converters else f"r[{i}]" for i in range(width))
-    namespace: dict[str, Any] = {"new": tuple.__new__, "Row": row}
-    namespace.update({f"c{i}": converter for i, converter in converters.items()})
-    exec(f"def convert(fetched):\n    return [new(Row, ({cells},)) for r in fetched]", namespace)
-    convert: Callable[[list[Any]], list[Any]] = namespace["convert"]
+    converter if it has one."""
+    new = tuple.__new__
+    pairs = tuple(converters.items())
+    if not pairs:
+        return lambda fetched: [new(row, values) for values in fetched]
+
+    def convert(fetched: list[Any]) -> list[Any]:
+        rows = []
+        for values in fetched:
+            items = list(values)
+            for index, converter in pairs:
+                items[index] = converter(items[index])
+            rows.append(new(row, items))
+        return rows
+
     return convert
 
 
