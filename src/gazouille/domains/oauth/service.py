@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache, cached_property
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 from sqlalchemy import bindparam, select, update
@@ -59,38 +59,37 @@ class TokenInfo:
     def _value(self, part: int, key: str) -> Any:
         return _TOKEN_PARTS[part].value(self._parts[part], key)
 
+    def _entity(self, part: int) -> Any:
+        return _TOKEN_PARTS[part].detached(self._parts[part])
+
     @cached_property
     def token(self) -> OAuthAccessToken:
-        token: OAuthAccessToken = _TOKEN_PARTS[0].detached(self._parts[0])
-        return token
+        return cast(OAuthAccessToken, self._entity(_TOKEN))
 
     @cached_property
     def application(self) -> OAuthApplication | None:
-        application: OAuthApplication | None = _TOKEN_PARTS[1].detached(self._parts[1])
-        return application
+        return cast(OAuthApplication | None, self._entity(_APPLICATION))
 
     @cached_property
     def user(self) -> User | None:
-        user: User | None = _TOKEN_PARTS[2].detached(self._parts[2])
-        return user
+        return cast(User | None, self._entity(_USER))
 
     @cached_property
     def account(self) -> Account | None:
-        account: Account | None = _TOKEN_PARTS[3].detached(self._parts[3])
-        return account
+        return cast(Account | None, self._entity(_ACCOUNT))
 
     @property
     def has_user(self) -> bool:
-        return self._value(2, "id") is not None
+        return self._value(_USER, "id") is not None
 
     @property
     def account_id(self) -> int | None:
-        account_id: int | None = self._value(3, "id")
+        account_id: int | None = self._value(_ACCOUNT, "id")
         return account_id
 
     @property
     def scopes(self) -> list[str]:
-        return str(self._value(0, "scopes")).split()
+        return str(self._value(_TOKEN, "scopes")).split()
 
     @property
     def denial(self) -> str | None:
@@ -98,12 +97,12 @@ class TokenInfo:
         if not self.has_user:
             return None
         if (
-            self._value(2, "disabled")
+            self._value(_USER, "disabled")
             or self.account_id is None
-            or self._value(3, "suspended_at") is not None
+            or self._value(_ACCOUNT, "suspended_at") is not None
         ):
             return "Your login is currently disabled"
-        if not self._value(2, "approved"):
+        if not self._value(_USER, "approved"):
             return "Your login is currently pending approval"
         return None
 
@@ -395,6 +394,8 @@ async def authenticate_token(session: AsyncSession, token: str) -> TokenInfo | N
     return TokenInfo(rows[0])
 
 
+# The token row's parts, in this order.
+_TOKEN, _APPLICATION, _USER, _ACCOUNT = range(4)
 _TOKEN_PARTS = (
     Columns(OAuthAccessToken),
     Columns(OAuthApplication),
